@@ -113,20 +113,42 @@ def _reflect(x, n, align_corners):
     low, high = (0.0, n - 1.0) if align_corners else (-0.5, n - 0.5)
     if low == high:   # one pixel: every point reflects onto it; the product keeps a zero gradient to the grid
         return x * 0.0
+    return _clip(_reflected(x, low, high)[0], n)
+
+
+def _reflected(x, low, high):
+    """(x reflected into [low, high], the sign its gradient takes: -1 where an odd number of reflections or a
+    point below `low` turned it round), as PyTorch's reflect_coordinates computes them."""
     span = high - low
     distance = ag.abs(x - low)
     extra = ag.fmod(distance, span)
     even = ag.remainder(ag.floor(distance / span), 2) == 0
-    return _clip(ag.where(even, extra + low, span - extra + low), n)
+    sign = ag.where((x - low < 0) == even, -1.0, 1.0)
+    return ag.where(even, extra + low, span - extra + low), sign
 
 
-def _source_coordinate(g, n, padding_mode, align_corners, fused):
+def _with_slope(x, value, slope):
+    """`value` (outside the graph) whose gradient is x's times `slope`, as PyTorch's kernels multiply a
+    coordinate's gradient: by +0 where the point is clipped, so that gradient keeps its sign (-0.)."""
+    finite = ag.where(ag.isfinite(x), x, 0.0)   # inf - inf would make the forward value NaN
+    return value + (finite - finite.detach()) * slope
+
+
+def _source_coordinate(g, n, padding_mode, align_corners, fused, nearest=False):
+    """The pixel coordinate the point g reads under the padding mode, with PyTorch's gradient (nearest: a zero
+    gradient, +0. as PyTorch's)."""
     x = _pixel_coordinate(g, n, align_corners, fused)
+    if padding_mode == "zeros":
+        return x
+    xd = x.detach()
     if padding_mode == "border":
-        return _clip(x, n)
-    if padding_mode == "reflection":
-        return _reflect(x, n, align_corners)
-    return x
+        return _with_slope(x, ag.clamp(xd, 0, n - 1), ((xd > 0) & (xd < n - 1)).to(x.dtype))
+    low, high = (0.0, n - 1.0) if align_corners else (-0.5, n - 0.5)
+    if low == high:   # one pixel: every point reflects onto it, with a zero gradient
+        return _with_slope(x, ag.zeros_like(xd), ag.zeros_like(xd))
+    reflected, sign = _reflected(xd, low, high)
+    inside = (reflected > 0) & (reflected < n - 1)
+    return _with_slope(x, ag.clamp(reflected, 0, n - 1), ag.where(inside, 1.0 if nearest else sign, 0.0))
 
 
 def _padded_index(i, n, padding_mode, align_corners):
@@ -202,13 +224,16 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     spatial = input.shape[2:]
     k = len(spatial)
     per_dim = []   # the taps of each spatial dim, from the first (depth or height) to width
+    # one node for all coordinates: its gradient is written, not summed from one buffer per coordinate (which
+    # would turn a clipped point's -0. into 0.)
+    coordinates = grid.unbind(-1)
     for d, n in enumerate(spatial):
         # PyTorch's 4-D CPU kernel fuses the unnormalising multiply-add; its 5-D one does not
         if mode == "bicubic":   # the padding applies to each tap, not to the point
-            x = _pixel_coordinate(grid[..., k - 1 - d], n, align_corners, fused=True)
+            x = _pixel_coordinate(coordinates[k - 1 - d], n, align_corners, fused=True)
             per_dim.append(bicubic_taps(x, n, lambda i, n=n: _padded_index(i, n, padding_mode, align_corners)))
             continue
-        x = _source_coordinate(grid[..., k - 1 - d], n, padding_mode, align_corners, fused=k == 2)
+        x = _source_coordinate(coordinates[k - 1 - d], n, padding_mode, align_corners, k == 2, mode == "nearest")
         per_dim.append(_taps(x, n, mode))
     channels_last = ag.movedim(input, 1, -1)
     batch = ag.arange(input.shape[0], device=input.device).reshape((-1,) + (1,) * k)
