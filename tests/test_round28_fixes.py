@@ -247,3 +247,42 @@ def test_complex_matmul_gradient_still_passes_gradcheck():
     a = ag.tensor(rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2)), requires_grad=True)
     b = ag.tensor(rng.standard_normal((2, 4)) + 0j, requires_grad=True)
     assert ag.autograd.gradcheck(lambda p, q: (p @ q).exp(), (a, b))
+
+
+# ----- grid_sample: a clipped point's grid gradient is the incoming one times +0 (so -0. where it was negative) ----
+
+def _grid_gradient(lib, functional, mode, padding_mode, align_corners):
+    image = lib.arange(20, dtype=lib.float64).reshape(1, 1, 4, 5) / 10
+    grid = lib.tensor([[[[-1.3, 0.2], [0.4, 1.5], [1.2, -1.4], [-2.0, -2.0], [3.1, 0.1]]]], dtype=lib.float64,
+                      requires_grad=True)
+    out = functional.grid_sample(image, grid, mode=mode, padding_mode=padding_mode, align_corners=align_corners)
+    out.backward(lib.tensor([[[[1.0, -1.0, 1.0, -1.0, 1.0]]]], dtype=lib.float64))
+    return grid.grad.numpy().ravel()
+
+
+@pytest.mark.parametrize("align_corners", [False, True])
+@pytest.mark.parametrize("padding_mode", ["border", "reflection"])
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+def test_grid_sample_clipped_points_keep_pytorchs_signed_zero_gradient(mode, padding_mode, align_corners):
+    ours = _grid_gradient(ag, F, mode, padding_mode, align_corners)
+    if mode == "bilinear" and padding_mode == "border":   # PyTorch 2.13: the clipped coordinates' gradients
+        expected = {False: [0.0, 1.0, -0.25, 0.0, -0.0, 0.0, -0.0, -0.0, -0.0, 1.0],
+                    True: [0.0, 0.75, -0.2, 0.0, -0.0, 0.0, -0.0, -0.0, -0.0, 0.75]}[align_corners]
+        np.testing.assert_allclose(ours, expected, atol=1e-12)
+        assert (np.signbit(ours) == np.signbit(expected)).all()
+    if mode == "nearest":
+        assert (ours == 0).all() and not np.signbit(ours).any()
+    torch = _torch_or_none()
+    if torch is not None:
+        theirs = _grid_gradient(torch, torch.nn.functional, mode, padding_mode, align_corners)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
+        assert (np.signbit(ours) == np.signbit(theirs)).all()
+
+
+@pytest.mark.parametrize("padding_mode", ["border", "reflection"])
+def test_grid_sample_gradients_still_pass_gradcheck(padding_mode):
+    rng = np.random.default_rng(4)
+    image = ag.tensor(rng.standard_normal((1, 2, 3, 4)), requires_grad=True)
+    grid = ag.tensor(rng.uniform(-1.6, 1.6, (1, 2, 3, 2)), requires_grad=True)
+    assert ag.autograd.gradcheck(lambda i, g: F.grid_sample(i, g, padding_mode=padding_mode, align_corners=False),
+                                 (image, grid))

@@ -78,7 +78,9 @@ def main():
                 (out * w).sum().backward()
                 print(f"  {mode:8s} {pad:10s} out {out.flatten()[:4]} sum {out.sum().item():.10f}")
                 print(f"    dimg {im.grad.abs().sum().item():.10f} dgrid |.| {g.grad.abs().sum().item():.10f} "
-                      f"sum {g.grad.sum(dim=(0, 1, 2)).tolist()} {out.grad_fn.name()}")
+                      f"sum {[round(v, 10) for v in g.grad.sum(dim=(0, 1, 2)).tolist()]} {out.grad_fn.name()}")
+                if mode == "bilinear":
+                    print("    dgrid head", g.grad.flatten()[:4])
     theta_p = theta.clone().requires_grad_(True)
     out = F.grid_sample(img, F.affine_grid(theta_p, (1, 1, 3, 3), align_corners=True), padding_mode="border",
                         align_corners=True)
