@@ -35,7 +35,7 @@ from .call_arguments import argument_tensor, check_call_arguments, convert_other
 from .dtype_policy import DTypePolicy
 from .layer_weights import LayerState, LayerWeight
 from ..training.modes import step_training
-from .context import call_context, current_training, name_scope, scope_path, shape_probe_scope
+from .context import call_context, current_training, in_shape_probe, name_scope, scope_path, shape_probe_scope
 from .naming import snake_case, unique_name
 from .input_spec import InputSpec, check_input_spec, check_positional
 from .remat import get_current_remat_mode, rematerialized_call
@@ -320,6 +320,11 @@ def shape_of(value):
     if isinstance(value, KerasTensor) or value is None:   # None: an absent input among several (its shape too)
         return None if value is None else value.shape
     return (None,) + tuple(value.shape[1:]) if value.ndim else ()
+
+
+def _eager_shape(value):
+    """The shape an eager first call builds a layer for: a Tensor's whole shape (Keras's), a KerasTensor's own."""
+    return None if value is None else _whole_shape(value)
 
 
 def _whole_shape(value):
@@ -912,8 +917,8 @@ class Layer(Module, metaclass=_LayerType):
         if getattr(self, "_build_input_shape", None) is None:   # what get_build_config reports, as Keras
             object.__setattr__(self, "_build_input_shape",
                                map_structure(lambda t: tuple(t.shape) if hasattr(t, "shape") else None, inputs))
-        if not self.built:
-            self._build_for_shape(map_structure(shape_of, inputs))
+        if not self.built:   # as Keras: an eager first call builds for the whole shape, a symbolic one for batch None
+            self._build_for_shape(map_structure(shape_of if in_shape_probe() else _eager_shape, inputs))
 
     def _build_for_shape(self, input_shape):
         if not self.built:

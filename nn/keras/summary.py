@@ -65,11 +65,16 @@ def _output_shape(layer, model, parent=None):
         shapes = _flat_shapes(shape)
         return shapes[0] if len(shapes) == 1 else shapes
     built_with = getattr(layer, "_build_input_shape", None)
-    if not getattr(layer, "built", False) or built_with is None or shape is None:
+    if not getattr(layer, "built", False) or built_with is None:
         return None
     if type(layer).compute_output_shape is Layer.compute_output_shape and not type(layer).__module__.startswith(
             "nn.keras"):
         return None
+    if shape is None:   # built by a build() call of the user's, never called: Keras asks the layer's shape rule
+        try:
+            return layer.compute_output_shape(built_with)
+        except NotImplementedError:
+            return None
     batch = built_with[0] if isinstance(built_with, tuple) and built_with else None
     if isinstance(shape, tuple) and shape and (batch is None or isinstance(batch, int)):
         return (batch,) + tuple(shape[1:])
