@@ -141,15 +141,18 @@ def _check_zero_grads_give_zeros(outs, diff):
     if not outs:
         return
     zeros = [Tensor(np.zeros(o.shape), dtype=o.dtype, device=o.device) for o in outs]
-    for g, t in zip(_grad(outs, diff, grad_outputs=zeros, retain_graph=True, allow_unused=True), diff):
+    for k, (g, t) in enumerate(zip(_grad(outs, diff, grad_outputs=zeros, retain_graph=True, allow_unused=True), diff)):
         if g is None:
             continue
         if bool((g.numpy() != 0).any()):
-            raise GradcheckError("backward not multiplied by grad_output")
+            raise GradcheckError(f"backward not multiplied by grad_output: zero gradients for every output gave "
+                                 f"input {k} (shape {tuple(t.shape)}) a non-zero gradient; a backward must scale "
+                                 f"what it returns by the incoming gradient")
         if g.dtype != t.dtype:
-            raise GradcheckError("grad is incorrect type")
+            raise GradcheckError(f"grad is incorrect type: input {k} is {t.dtype}, its gradient {g.dtype}")
         if tuple(g.shape) != tuple(t.shape):
-            raise GradcheckError("grad is incorrect size")
+            raise GradcheckError(f"grad is incorrect size: input {k} has shape {tuple(t.shape)}, its gradient "
+                                 f"{tuple(g.shape)}")
 
 
 class _UndefinedGrad(Function):
@@ -164,7 +167,10 @@ class _UndefinedGrad(Function):
         return None
 
 
-_UNDEFINED_NOTE = 'Please look at "Notes about undefined output gradients" in "tools/autograd/derivatives.yaml"'
+#: what to do about a failed undefined-gradient check
+_UNDEFINED_NOTE = ("an output's gradient is undefined when nothing after it was differentiated: a Function gets None "
+                   "for it under ctx.set_materialize_grads(False), else zeros; its backward must take that and give "
+                   "None or zeros for the inputs (check_undefined_grad=False skips this check)")
 
 
 def _check_undefined_grads(fn, inputs, diff):
@@ -181,12 +187,12 @@ def _check_undefined_grads(fn, inputs, diff):
             grads = _grad(outs, diff, grad_outputs=zeros, allow_unused=True)
         except RuntimeError as e:
             _warn_check_is_on()
-            raise GradcheckError(f"Expected backward function to handle undefined output grads. {_UNDEFINED_NOTE}") \
-                from e
+            raise GradcheckError(f"Expected backward function to handle undefined output grads. It raised "
+                                 f"{type(e).__name__}: {e}\n{_UNDEFINED_NOTE}") from e
         if any(g is not None and bool((g.numpy() != 0).any()) for g in grads):
             _warn_check_is_on()
             raise GradcheckError("Expected all input grads to be undefined or zero when all output grads are "
-                                 f"undefined or zero. {_UNDEFINED_NOTE}")
+                                 f"undefined or zero; some input got a non-zero gradient.\n{_UNDEFINED_NOTE}")
 
 
 def _warn_check_is_on():

@@ -134,7 +134,7 @@ def _gradcheck_outcome(lib, case):
     except TypeError:
         return "TypeError"
     except _gradcheck_error(lib) as e:
-        return str(e).split(" when ")[0]
+        return str(e).split(":")[0].split(" when ")[0]
     return "passes"
 
 
