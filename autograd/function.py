@@ -200,6 +200,8 @@ class Function:
                 return results
             base = view_base(out, args)   # a view: in-place ops on it must reach its base (view_inplace.py)
             return results if base is None else link_views(results, base, cls)
+        if None in parents:
+            _no_index_edges(parents, parent_idx, arrays)
         ctx.parents = parents
         ctx.parent_idx = parent_idx
         ctx.seq = next(_sequence)
@@ -395,6 +397,14 @@ def _refuse_saved_inference(cls, args, saved):
                                "records. "
                                "Use a clone of it (t.clone() outside inference_mode), or ag.no_grad() instead "
                                "of ag.inference_mode()")
+
+
+def _no_index_edges(parents, parent_idx, arrays):
+    """Integer and bool tensor arguments (indices, masks, a condition) get no next_functions edge, as in PyTorch
+    (index -1, as a number's: the arithmetic ops, whose PyTorch forms take any tensor there, still list them)."""
+    for k, parent in enumerate(parents):
+        if parent is None and parent_idx[k] == 0 and getattr(getattr(arrays[k], "dtype", None), "kind", "f") in "biu":
+            parent_idx[k] = -1
 
 
 def named(tensor, torch_name):

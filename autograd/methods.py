@@ -69,12 +69,19 @@ from .ops import norm_forms as NF
 from .tensor import Tensor, _check_inplace, _no_complex_into_real
 
 
-def _reflected(fn, torch_name=None):
+def _reflected(fn, torch_name=None, commutes=False):
     def method(self, other):
+        if commutes and not isinstance(other, Tensor):
+            # '1 + x', '2 * x': PyTorch computes x + 1 (the same values), so x's edge comes first
+            return fn(self, other)
         out = fn(other, self)
-        # a number on the left: PyTorch's node for it ('1 - x' is RsubBackward1)
-        return (named(out, torch_name) if torch_name and not isinstance(other, Tensor) and getattr(out, "_node", None)
-                else out)
+        node = getattr(out, "_node", None)
+        if torch_name and node is not None and not isinstance(other, Tensor):
+            # a number on the left: PyTorch's node for it ('1 - x' is RsubBackward1, whose only edge is x's)
+            if torch_name == "RsubBackward1":
+                node.number_edges = False
+            return named(out, torch_name)
+        return out
     return method
 
 
@@ -290,8 +297,9 @@ _BINDINGS = {
     "backward": _backward, "astype": C.astype,
     "cpu": lambda self: C.to(self, "cpu"), "cuda": lambda self, device=None: C.to(self, device or "cuda"),
     "numba": lambda self: C.to(self, "numba"), "detach_": _detach_,
-    "__add__": E.add, "__radd__": _reflected(E.add), "__sub__": E.sub, "__rsub__": _reflected(E.sub, "RsubBackward1"),
-    "__mul__": E.mul, "__rmul__": _reflected(E.mul), "__truediv__": E.div, "__rtruediv__": E.rdiv,
+    "__add__": E.add, "__radd__": _reflected(E.add, commutes=True), "__sub__": E.sub,
+    "__rsub__": _reflected(E.sub, "RsubBackward1"),
+    "__mul__": E.mul, "__rmul__": _reflected(E.mul, commutes=True), "__truediv__": E.div, "__rtruediv__": E.rdiv,
     "__floordiv__": lambda self, other: PW.floor_divide(self, other),
     "__rfloordiv__": lambda self, other: PW.floor_divide(other, self),
     "__pow__": E.pow, "__rpow__": _reflected(E.pow, "PowBackward2"), "__matmul__": L.matmul, "__rmatmul__": _reflected(L.matmul),

@@ -116,6 +116,12 @@ def show_graph(out, name, tree, *inputs):
     return out
 
 
+def shown_over(out, name, *inputs):
+    """`out`, its node shown as PyTorch's one node `name` whose next_functions are the edges of `inputs` (tensors, or
+    None where PyTorch's node takes a number as a tensor), for a composite that runs several nodes."""
+    return show_graph(out, name, tuple(range(len(inputs))), *inputs)
+
+
 def _place(t):
     """Where a tensor's gradient goes, as a node's parents hold it (a leaf or (node, output index)), or None."""
     if not isinstance(t, Tensor) or not t.requires_grad:

@@ -237,3 +237,71 @@ def test_einsum_takes_0_d_operands_with_empty_subscripts_as_torch():
         assert float(lib.einsum("->", lib.tensor(3.0))) == 3.0
         assert float(lib.einsum(",->", lib.tensor(3.0), lib.tensor(2.0))) == 6.0
         assert lib.einsum("i,->i", lib.ones(2), lib.tensor(2.0)).tolist() == [2.0, 2.0]
+
+
+# ----- 3. next_functions: PyTorch's edges, without integer and bool tensor arguments ----------------------------------
+_EDGES = {
+    "where": lambda L, F, x: L.where(x > 1, x, L.zeros_like(x)),
+    "where_two_inputs": lambda L, F, x: L.where(x > 1, x, x * 2),
+    "masked_fill": lambda L, F, x: x.masked_fill(x > 1, 0.0),
+    "masked_fill_tensor": lambda L, F, x: x.masked_fill(x > 1, L.tensor(0.0, dtype=L.float64)),
+    "masked_fill_inplace": lambda L, F, x: (x * 1).masked_fill_(x > 1, 0.0),
+    "embedding": lambda L, F, x: F.embedding(L.tensor([[0, 2], [1, 1]]), x[0, 0]),
+    "embedding_padding": lambda L, F, x: F.embedding(L.tensor([[0, 2], [1, 1]]), x[0, 0], padding_idx=1),
+    "rsub": lambda L, F, x: 1 - x,
+    "radd": lambda L, F, x: 1 + x,
+    "rmul": lambda L, F, x: 2 * x,
+    "rpow": lambda L, F, x: 2 ** x,
+    "mul_bool": lambda L, F, x: x * (x > 1),
+    "roll": lambda L, F, x: x.roll(1, 2),
+    "roll_dims": lambda L, F, x: x.roll((1, 2), (2, 3)),
+    "roll_flat": lambda L, F, x: x.roll(3),
+    "addcmul": lambda L, F, x: L.addcmul(x, x, x, value=0.5),
+    "addcmul_constant": lambda L, F, x: L.addcmul(x, L.ones_like(x), x),
+    "addcdiv": lambda L, F, x: L.addcdiv(x, x, x, value=0.5),
+    "dist": lambda L, F, x: L.dist(x, L.ones_like(x)),
+    "dist_both": lambda L, F, x: L.dist(x, x * 2),
+    "softplus": lambda L, F, x: F.softplus(x),
+    "scatter_number": lambda L, F, x: x.scatter(1, L.zeros(2, 1, 4, 6, dtype=L.int64), 0.5),
+    "scatter_tensor": lambda L, F, x: x.scatter(1, L.zeros(2, 1, 4, 6, dtype=L.int64), x[:, :1]),
+    "scatter_add": lambda L, F, x: x.scatter_add(1, L.zeros(2, 3, 4, 6, dtype=L.int64), x),
+    "scatter_reduce": lambda L, F, x: x.scatter_reduce(1, L.zeros(2, 3, 4, 6, dtype=L.int64), x, "amax"),
+    "index_add": lambda L, F, x: x.index_add(0, L.tensor([1, 0]), x),
+    "index_copy": lambda L, F, x: x.index_copy(0, L.tensor([1, 0]), x),
+    "index_fill": lambda L, F, x: x.index_fill(1, L.tensor([0]), 2.0),
+    "masked_scatter": lambda L, F, x: x.masked_scatter(x > 1, L.zeros_like(x)),
+    "masked_select": lambda L, F, x: x.masked_select(x > 1),
+    "take_along_dim": lambda L, F, x: L.take_along_dim(x, L.zeros(2, 1, 4, 6, dtype=L.int64), 1),
+    "lerp": lambda L, F, x: L.lerp(x, L.ones_like(x), 0.3),
+    "lerp_tensor_weight": lambda L, F, x: L.lerp(x, x * 2, L.full_like(x, 0.3)),
+    "threshold": lambda L, F, x: F.threshold(x, 1.0, 0.0),
+    "hardshrink": lambda L, F, x: F.hardshrink(x),
+    "softshrink": lambda L, F, x: F.softshrink(x),
+    "prelu": lambda L, F, x: F.prelu(x, L.tensor([0.25], dtype=L.float64)),
+    "glu": lambda L, F, x: F.glu(x, 3),
+    "logsigmoid": lambda L, F, x: F.logsigmoid(x),
+    "mish": lambda L, F, x: F.mish(x),
+    "hardswish": lambda L, F, x: F.hardswish(x),
+    "copysign": lambda L, F, x: L.copysign(x, -L.ones_like(x)),
+    "tril": lambda L, F, x: x.tril(),
+    "nan_to_num": lambda L, F, x: x.nan_to_num(),
+    "kthvalue": lambda L, F, x: x.kthvalue(2, 1)[0],
+    "median": lambda L, F, x: x.median(1)[0],
+}
+
+
+@pytest.mark.parametrize("op", sorted(_EDGES))
+def test_next_functions_and_gradients_match_torch(op):
+    torch = _torch()
+
+    def run(lib):
+        x = lib.tensor(np.random.default_rng(0).uniform(0.5, 1.5, (2, 3, 4, 6)), requires_grad=True)
+        y = _EDGES[op](lib, _functional(lib), x)
+        edges = [None if f is None else type(f).__name__ for f, _ in y.grad_fn.next_functions]
+        w = lib.tensor(np.random.default_rng(1).uniform(-1, 1, tuple(y.shape)))
+        (y * w).sum().backward()
+        return y.grad_fn.name(), edges, y.detach().numpy(), x.grad.numpy()
+    ours, theirs = run(ag), run(torch)
+    assert ours[:2] == theirs[:2]
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-12)
+    np.testing.assert_allclose(ours[3], theirs[3], rtol=1e-12, atol=1e-15)

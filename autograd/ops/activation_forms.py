@@ -8,6 +8,7 @@ from ..bf16_dtype import is_bf16
 from ..errors import ArgumentRangeError, DtypeError, ShapeError, UnsupportedDtypeError
 from ..random_generator import check_generator
 from ..function import Function, named
+from ..shown_nodes import shown_over
 from ..int_fit import fitted_number
 from .activation import Elu, LeakyRelu
 from .dims import check_tensor
@@ -131,7 +132,7 @@ def hardshrink(input, lambd=0.5):
     float_input("hardshrink", input)
     kept = masked_fill(input, _abs(input) <= lambd, 0.0)
     passes = (input < -lambd) | (input > lambd)
-    return named(where(passes, kept, kept.detach()), "HardshrinkBackward0")
+    return shown_over(where(passes, kept, kept.detach()), "HardshrinkBackward0", input)
 
 
 def threshold(input, threshold, value):
@@ -143,7 +144,7 @@ def threshold(input, threshold, value):
                         "convert it with .float() or .int()")
     if input.dtype.kind in "iu":   # in the dtype as PyTorch converts them (-2.0 into uint8 overflows)
         threshold, value = (fitted_number(v, input.dtype, "threshold") for v in (threshold, value))
-    return named(masked_fill(input, input <= threshold, value), "ThresholdBackward0")
+    return shown_over(masked_fill(input, input <= threshold, value), "ThresholdBackward0", input)
 
 
 def prelu(input, weight):
@@ -162,7 +163,7 @@ def prelu(input, weight):
         slope = weight.reshape(())
     else:
         slope = weight.reshape((channels,) + (1,) * (input.ndim - 2))
-    return named(where(input > 0, input, mul(slope, input)), "PreluKernelBackward0")
+    return shown_over(where(input > 0, input, mul(slope, input)), "PreluKernelBackward0", input, weight)
 
 
 def dropout(input, p, train):

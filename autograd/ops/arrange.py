@@ -9,6 +9,7 @@ import numpy as np
 import backends
 from ..dtypes import get_default_dtype, promoted
 from ..function import named
+from ..shown_nodes import shown_over
 from ..tensor import Tensor
 from .. import autocast_state as autocast
 from .dims import check_tensor, dim_or, normalize
@@ -45,7 +46,7 @@ def roll(input, shifts, dims=None):
         if len(shifts) != 1:
             raise ShapeError(f"roll: without dims, shifts must be one int, got {shifts} (input shape "
                              f"{tuple(input.shape)}); pass dims to shift several")
-        return named(reshape(roll(flatten(input), shifts, 0), input.shape), "RollBackward0")
+        return shown_over(reshape(roll(flatten(input), shifts, 0), input.shape), "RollBackward0", input)
     dims = _ints("roll", "dims", dims)
     if len(shifts) != len(dims):
         raise ShapeError(f"roll: shifts {shifts} and dims {dims} must have the same length (input shape "
@@ -57,7 +58,8 @@ def roll(input, shifts, dims=None):
         s = shift % n if n else 0
         if s and input.ndim:
             out = cat([narrow(out, d, n - s, s), narrow(out, d, 0, n - s)], d)
-    return named(out.contiguous() if out is not input else input.clone(), "RollBackward0")   # contiguous, as PyTorch
+    # contiguous, as PyTorch
+    return shown_over(out.contiguous() if out is not input else input.clone(), "RollBackward0", input)
 
 
 def rot90(input, k=1, dims=(0, 1)):
@@ -363,4 +365,4 @@ def take_along_dim(input, indices, dim=None):
                                                   indices.shape[:d] + (1,) + indices.shape[d + 1:]])
     x = broadcast_to(input, outside[:d] + (input.shape[d],) + outside[d + 1:])
     idx = broadcast_to(indices, outside[:d] + (indices.shape[d],) + outside[d + 1:])
-    return named(take_along_axis(x, idx, d), "GatherBackward0")   # PyTorch gathers along dim
+    return shown_over(take_along_axis(x, idx, d), "GatherBackward0", x)   # PyTorch gathers along dim

@@ -22,7 +22,7 @@ class Embedding(Function):
     op_name = "embedding"
     differentiable_backward = False
 
-    def forward(ctx, indices, weight, padding_idx, scale_grad_by_freq=False, sparse=False):
+    def forward(ctx, indices, weight, padding_idx=None, scale_grad_by_freq=False, sparse=False):
         if ctx.device.host_memory:
             check_indices(ctx.xp, indices, weight.shape[0])
         ctx.save_for_backward(indices)
@@ -34,7 +34,7 @@ class Embedding(Function):
         indices, = ctx.saved_tensors
         shape = ctx.weight_shape
         if ctx.sparse:
-            return None, _sparse_weight_grad(ctx, indices, gy), None, None, None
+            return None, _sparse_weight_grad(ctx, indices, gy)
         gw = ctx.xp.zeros(shape, gy.dtype)
         flat = indices.reshape(-1)
         ctx.device.index_add(gw, flat, gy.reshape((-1,) + shape[1:]))
@@ -43,7 +43,7 @@ class Embedding(Function):
             gw /= ctx.xp.maximum(counts, 1).astype(gw.dtype)[:, None]
         if ctx.padding_idx is not None:
             gw[ctx.padding_idx] = 0
-        return None, gw, None, None
+        return None, gw
 
 
 def _sparse_weight_grad(ctx, indices, gy):

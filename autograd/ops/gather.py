@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 
 from ..function import Function, named
+from ..shown_nodes import shown_over
 from ..int_fit import fitted
 from ..tensor import Tensor
 from .. import autocast_state as autocast, unsigned_limits
@@ -188,7 +189,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if reduce is not None:
         return without_derivative(out, "scatter", _NO_GRAD_ADVICE)
     # PyTorch's overload that writes a number is ScatterBackward1
-    return named(out, "ScatterBackward1") if reduce is None and not isinstance(src, Tensor) else out
+    return shown_over(out, "ScatterBackward1", input) if reduce is None and not isinstance(src, Tensor) else out
 
 
 def scatter_add(input, dim, index, src):
@@ -253,6 +254,8 @@ def masked_fill(input, mask, value):
                        device=input.device)
     # contiguous as PyTorch's result (where() keeps a transposed input's layout, which .view() would refuse)
     # PyTorch's node for a tensor value is MaskedFillBackward1
-    return named(where(m, value, input).contiguous(),
-                 "MaskedFillBackward1" if isinstance(value, Tensor) else "MaskedFillBackward0")
+    out = where(m, value, input).contiguous()
+    if isinstance(value, Tensor):
+        return shown_over(out, "MaskedFillBackward1", input, value)
+    return shown_over(out, "MaskedFillBackward0", input)
 

@@ -8,6 +8,7 @@ from ..errors import DtypeError, IndexDtypeError, IndexRangeError, IndexShapeErr
 from .. import autocast_state as autocast
 from .. import complex_forms
 from ..function import named
+from ..shown_nodes import shown_over
 from ..int_fit import fitted
 from ..tensor import Tensor
 from .dims import check_tensor, normalize
@@ -116,7 +117,7 @@ def index_fill(input, dim, index, value):
     chosen = no_grad_op("index_fill", compute, idx)
     if isinstance(value, numbers.Number) and input.dtype.kind in "iub":
         value = input.dtype.type(fitted(value, input.dtype, "index_fill"))
-    return named(where(chosen, value, input), "IndexFillBackward0")
+    return shown_over(where(chosen, value, input), "IndexFillBackward0", input)
 
 
 def masked_select(input, mask):
@@ -126,4 +127,4 @@ def masked_select(input, mask):
     if mask.dtype != np.bool_:
         raise DtypeError(f"masked_select: mask must be a bool tensor, got {mask.dtype}; compare first, e.g. x > 0")
     shape = broadcast_shapes("masked_select", [input.shape, mask.shape])
-    return named(broadcast_to(input, shape)[broadcast_to(mask, shape)], "MaskedSelectBackward0")
+    return shown_over(broadcast_to(input, shape)[broadcast_to(mask, shape)], "MaskedSelectBackward0", input)

@@ -10,6 +10,7 @@ from ..broadcast import unbroadcast
 from ..errors import DtypeError, IntegerDivisionError, UnsupportedDtypeError
 from .. import complex_forms
 from ..function import Function, named
+from ..shown_nodes import shown_over
 from ..tensor import Tensor
 from .deprecated_overloads import scale_first
 from .dims import check_tensor
@@ -225,7 +226,9 @@ def lerp(input, end, weight):
         out = add(input, mul(weight, diff))
     else:
         out = sub(end, mul(diff, 1 - weight))
-    return named(out, "LerpBackward1" if isinstance(weight, Tensor) else "LerpBackward0")
+    if isinstance(weight, Tensor):
+        return shown_over(out, "LerpBackward1", input, end, weight)
+    return shown_over(out, "LerpBackward0", input, end)
 
 
 def logaddexp(input, other):
@@ -287,7 +290,9 @@ def copysign(input, other):
     out = where(flip, neg(abs(a)), abs(a))
     if isinstance(other, Tensor) and other.requires_grad:
         out = SignSource.apply(out, b)
-    return named(out, "CopysignBackward0" if isinstance(other, Tensor) else "CopysignBackward1")
+    if isinstance(other, Tensor):
+        return shown_over(out, "CopysignBackward0", input, other)
+    return shown_over(out, "CopysignBackward1", input)
 
 
 def sgn(input):
@@ -358,7 +363,8 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
         return Tensor(np.asarray(value, dtype=input.dtype), device=input.device)
     positive = no_grad_op("isposinf", lambda xp, v: xp.isposinf(v), input)
     out = where(isnan(input), constant(nan), input)
-    return named(where(isinf(input), where(positive, constant(high), constant(low)), out), "NanToNumBackward0")
+    return shown_over(where(isinf(input), where(positive, constant(high), constant(low)), out), "NanToNumBackward0",
+                      input)
 
 
 def _nan_ignoring(op, keep, input, other):
@@ -418,7 +424,8 @@ def addcmul(input, tensor1, tensor2, _tensor2=None, *, value=1):
     check_tensor("addcmul", input)
     input, tensor1, tensor2 = _in_one_dtype(input, tensor1, tensor2)
     product = mul(tensor1, tensor2)
-    return named(add(input, product if value == 1 else mul(product, value)), "AddcmulBackward0")
+    return shown_over(add(input, product if value == 1 else mul(product, value)), "AddcmulBackward0", input, tensor1,
+                      tensor2)
 
 
 def addcdiv(input, tensor1, tensor2, _tensor2=None, *, value=1):
@@ -433,4 +440,5 @@ def addcdiv(input, tensor1, tensor2, _tensor2=None, *, value=1):
                          "e.g. tensor1.float()")
     input, tensor1, tensor2 = _in_one_dtype(input, tensor1, tensor2)
     quotient = div(tensor1, tensor2)
-    return named(add(input, quotient if value == 1 else mul(quotient, value)), "AddcdivBackward0")
+    return shown_over(add(input, quotient if value == 1 else mul(quotient, value)), "AddcdivBackward0", input, tensor1,
+                      tensor2)

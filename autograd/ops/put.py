@@ -8,6 +8,7 @@ import numpy as np
 from ..errors import DtypeError, ShapeError
 from ..capture import state as capture
 from ..function import named
+from ..shown_nodes import shown_over
 from ..tensor import Tensor
 from .arrange import broadcast_tensors
 from .dims import check_tensor
@@ -94,8 +95,8 @@ def masked_scatter(input, mask, source):
             return input.clone()
     # the k-th True element takes source's k-th element: its position is the count of Trues up to it, minus one
     position = clamp_min(cumsum(reshape(mask, (-1,)).long(), 0) - 1, 0)
-    return named(where(mask, reshape(getitem(reshape(source, (-1,)), position), input.shape), input),
-                 "MaskedScatterBackward0")
+    return shown_over(where(mask, reshape(getitem(reshape(source, (-1,)), position), input.shape), input),
+                      "MaskedScatterBackward0", input, source)
 
 
 def fill_diagonal(input, fill_value, wrap=False):

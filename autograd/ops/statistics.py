@@ -11,6 +11,7 @@ from ..bf16_dtype import is_bf16
 from ..dtypes import is_floating
 from .. import complex_forms
 from ..function import Function, named
+from ..shown_nodes import shown_over
 from ..return_types import return_type
 from ..tensor import Tensor
 from .. import autocast_state as autocast
@@ -78,7 +79,7 @@ def median(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     values, indices = values.movedim(-1, d), indices.movedim(-1, d)
     if not keepdim:
         values, indices = squeeze(values, d), squeeze(indices, d)
-    return MedianResult(named(values, "MedianBackward1"), indices)
+    return MedianResult(shown_over(values, "MedianBackward1", input), indices)
 
 
 def _median_position_last(xp, ranked, n):
@@ -115,7 +116,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     values, indices = values.movedim(-1, d), indices.movedim(-1, d)
     if not keepdim:
         values, indices = squeeze(values, d), squeeze(indices, d)
-    return KthvalueResult(named(values, "KthvalueBackward0"), indices)
+    return KthvalueResult(shown_over(values, "KthvalueBackward0", input), indices)
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")

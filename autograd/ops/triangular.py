@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import unsigned_limits
-from ..function import named
+from ..shown_nodes import shown_over
 from .dims import check_tensor
 from .elementwise import where
 from ..errors import ShapeError
@@ -17,7 +17,7 @@ def _triangle(op, input, diagonal, lower):
     rows, cols = input.shape[-2:]
     keep = (np.tri(rows, cols, int(diagonal), dtype=bool) if lower
             else ~np.tri(rows, cols, int(diagonal) - 1, dtype=bool))
-    return named(where(keep, input, input.new_zeros(())), "TrilBackward0" if lower else "TriuBackward0")
+    return shown_over(where(keep, input, input.new_zeros(())), "TrilBackward0" if lower else "TriuBackward0", input)
 
 
 def tril(input, diagonal=0):

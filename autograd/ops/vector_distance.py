@@ -12,6 +12,7 @@ from .. import autocast_state as autocast, complex_forms
 from ..bf16_dtype import is_bf16
 from ..dtypes import get_default_dtype
 from ..function import named
+from ..shown_nodes import shown_over
 from ..errors import ArgumentRangeError, DimRangeError, DtypeError, ShapeError
 from ..tensor import Tensor
 
@@ -109,7 +110,7 @@ def dist(input, other, p=2):
     float_pair(input, other, "dist", ("input", "other"), complex_ok=True)
     if not isinstance(p, numbers.Real) or isinstance(p, bool) or math.isnan(p):
         raise TypeError(f"dist: p must be a real number, got {p!r}")
-    return named(_dist(sub(input, other), p), "DistBackward0")
+    return shown_over(_dist(sub(input, other), p), "DistBackward0", input, other)
 
 
 def _dist(gap, p):

@@ -4,6 +4,7 @@ import warnings
 import autograd as ag
 from autograd.errors import ArgumentKindError, ArgumentRangeError, DtypeError
 from autograd.function import named as _named
+from autograd.shown_nodes import shown_over
 from autograd.int_fit import fitted_number
 from autograd.methods_inplace import inplace as _inplace_form
 from autograd.ops.activation import (Elu, Gelu, GeluTanh, Hardtanh, LeakyRelu, Silu, Softplus,  # noqa: F401
@@ -110,7 +111,7 @@ def _maybe_inplace(op, fn, x, inplace):
 
 
 def _mish(x):
-    return _named(x * ag.tanh(Softplus.apply(x)), "MishBackward0")
+    return shown_over(x * ag.tanh(Softplus.apply(x)), "MishBackward0", x)
 
 
 def _relu6(x):
@@ -122,7 +123,7 @@ def _hardsigmoid(x):
 
 
 def _hardswish(x):
-    return _named(x * _hardsigmoid(x), "HardswishBackward0")
+    return shown_over(x * _hardsigmoid(x), "HardswishBackward0", x)
 
 
 @nested_dispatch
@@ -177,7 +178,7 @@ def logsigmoid(input):
     """log(sigmoid(x)), finite for large |x|."""
     _float_input("logsigmoid", input)
     # 0 - softplus(-x), not its negation: a +0 (not -0) at large x, as PyTorch's min(x, 0) - log1p(exp(-|x|))
-    return _named(0.0 - Softplus.apply(-input), "LogSigmoidBackward0")
+    return shown_over(0.0 - Softplus.apply(-input), "LogSigmoidBackward0", input)
 
 
 @nested_dispatch

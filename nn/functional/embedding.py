@@ -47,5 +47,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
                              "drop max_norm")
         renorm_rows_(weight, input, max_norm, norm_type)
     if sparse:   # the weight's gradient is a sparse COO tensor of the looked-up rows
-        return Embedding.apply(input, weight, padding_idx, bool(scale_grad_by_freq), True)
-    return Embedding.apply(input, weight, padding_idx, bool(scale_grad_by_freq))
+        return Embedding.apply(input, weight, padding_idx=padding_idx, scale_grad_by_freq=bool(scale_grad_by_freq),
+                               sparse=True)
+    # the options as keywords: next_functions lists the weight only, as PyTorch's
+    return Embedding.apply(input, weight, padding_idx=padding_idx, scale_grad_by_freq=bool(scale_grad_by_freq))

@@ -1,6 +1,6 @@
 """PReLU (a leaky ReLU whose negative slope is learned per channel) and GLU (gated linear unit)."""
 import autograd as ag
-from autograd.function import named
+from autograd.shown_nodes import shown_over
 from autograd.ops import activation_forms as _forms
 from autograd import complex_forms
 from autograd.ops.dims import check_tensor
@@ -31,4 +31,4 @@ def glu(input, dim=-1):
                          f"{input.shape}); pick a dim of even size")
     # narrow, not split: an empty dim halves into two empty halves (split refuses a chunk size of 0)
     a, b = input.narrow(dim, 0, size // 2), input.narrow(dim, size // 2, size // 2)
-    return named(a * ag.sigmoid(b), "GluBackward0")
+    return shown_over(a * ag.sigmoid(b), "GluBackward0", input)
