@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+import autograd as ag
 from autograd import Tensor
 from autograd.function import named
 from autograd.ops.attention import ScaledDotProductAttention
@@ -22,8 +23,9 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
 
     query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev). `attn_mask` broadcasts to
     (..., L, S): a bool mask marks the pairs that take part (True), a float mask is added to the scores.
-    `is_causal` lets query i see keys 0..i only (no attn_mask then). `dropout_p` drops attention
-    probabilities (pass 0 outside training). `scale` defaults to 1 / sqrt(E). `enable_gqa` lets key and
+    `is_causal` lets query i see keys 0..i only; with an attn_mask too only where PyTorch's CPU flash kernel
+    takes both (4-d inputs, no dropout, value with the query's head size), refused otherwise. `dropout_p`
+    drops attention probabilities (pass 0 outside training). `scale` defaults to 1 / sqrt(E). `enable_gqa` lets key and
     value have fewer heads (dimension -3) than query, each shared by a group of query heads.
     Rows with every key masked give zeros. The fused node has no second derivative: for higher-order
     gradients compose softmax(query @ key.swapaxes(-1, -2) * scale + mask) @ value from differentiable ops.
@@ -39,6 +41,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         scale = 1.0 / math.sqrt(query.shape[-1]) if query.shape[-1] else 1.0
     if attn_mask is not None and attn_mask.ndim < 2:
         attn_mask = attn_mask.reshape((1,) * (2 - attn_mask.ndim) + attn_mask.shape)
+    if attn_mask is not None and is_causal:   # PyTorch's CPU flash kernel (_check let it through) applies both
+        attn_mask, is_causal = _within_causal(attn_mask, query.shape[-2], key.shape[-2]), False
     if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
         out = _grouped(query, key, value, attn_mask, float(dropout_p), bool(is_causal), float(scale))
     else:
@@ -47,11 +51,25 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     return named(out, _cpu_node_name(query, value, dropout_p)) if out.device.host_memory else out
 
 
+def _cpu_flash(query, value, dropout_p):
+    """Whether PyTorch's CPU dispatch runs its flash kernel: 4-d inputs without dropout whose value has the query's
+    head size (else the unfused math path)."""
+    return query.ndim == 4 and max(float(dropout_p), 0.0) == 0 and value.shape[-1] == query.shape[-1]
+
+
 def _cpu_node_name(query, value, dropout_p):
-    """The grad_fn name PyTorch's CPU dispatch shows: its flash kernel for 4-d inputs without dropout whose value
-    has the query's head size, else the unfused math path, whose last op is a reshape."""
-    flash = query.ndim == 4 and dropout_p == 0 and value.shape[-1] == query.shape[-1]
-    return "ScaledDotProductFlashAttentionForCpuBackward0" if flash else "UnsafeViewBackward0"
+    """The grad_fn name PyTorch's CPU dispatch shows: its flash kernel's node, else the math path's last op, a
+    reshape."""
+    return "ScaledDotProductFlashAttentionForCpuBackward0" if _cpu_flash(query, value, dropout_p) else \
+        "UnsafeViewBackward0"
+
+
+def _within_causal(attn_mask, queries, keys):
+    """attn_mask kept only where query i may see key j <= i (a bool mask: False elsewhere; a float one: -inf)."""
+    causal = ag.ones((queries, keys), dtype=ag.bool_, device=attn_mask.device).tril()
+    if attn_mask.dtype == np.bool_:
+        return attn_mask & causal
+    return ag.where(causal, attn_mask, float("-inf"))
 
 
 def _grouped(query, key, value, attn_mask, dropout_p, is_causal, scale):
@@ -96,7 +114,7 @@ def _check(query, key, value, attn_mask, dropout_p, is_causal):
         return
     if not isinstance(attn_mask, Tensor):
         raise TypeError(f"{_OP}: attn_mask must be a Tensor or None, got {type(attn_mask).__name__}")
-    if is_causal:
+    if is_causal and not (query.device.host_memory and _cpu_flash(query, value, dropout_p)):
         raise ArgumentRangeError(f"{_OP}: pass either attn_mask or is_causal=True, not both (attn_mask shape "
                                  f"{tuple(attn_mask.shape)}); fold the causal pattern into the mask if you need "
                                  "both")
