@@ -286,3 +286,49 @@ def test_grid_sample_gradients_still_pass_gradcheck(padding_mode):
     grid = ag.tensor(rng.uniform(-1.6, 1.6, (1, 2, 3, 2)), requires_grad=True)
     assert ag.autograd.gradcheck(lambda i, g: F.grid_sample(i, g, padding_mode=padding_mode, align_corners=False),
                                  (image, grid))
+
+
+# ----- scaled_dot_product_attention with attn_mask and is_causal: PyTorch's CPU flash kernel applies both ----------
+
+def _sdpa_mask_and_causal(lib, functional, queries, keys, kind):
+    rng = np.random.default_rng(queries * 10 + keys)
+    q, k, v = (lib.tensor(rng.standard_normal(shape), requires_grad=True)
+               for shape in ((1, 2, queries, 4), (1, 2, keys, 4), (1, 2, keys, 4)))
+    mask = (lib.tensor(rng.random((queries, keys)) > 0.3) if kind == "bool"
+            else lib.tensor(rng.standard_normal((queries, keys))))
+    out = functional.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=True)
+    (out * lib.tensor(rng.standard_normal(out.shape))).sum().backward()
+    return out.grad_fn.name(), [t.detach().numpy() for t in (out, q.grad, k.grad, v.grad)]
+
+
+@pytest.mark.parametrize("kind", ["bool", "float"])
+@pytest.mark.parametrize("queries, keys", [(3, 3), (3, 5), (4, 2)])
+def test_sdpa_takes_attn_mask_with_is_causal_where_pytorchs_cpu_flash_kernel_does(queries, keys, kind):
+    name, ours = _sdpa_mask_and_causal(ag, F, queries, keys, kind)
+    assert name == "ScaledDotProductFlashAttentionForCpuBackward0"
+    # what the flash kernel computes: the mask inside the causal pattern (query i sees keys j <= i)
+    rng = np.random.default_rng(queries * 10 + keys)
+    q, k, v = (ag.tensor(rng.standard_normal(shape)) for shape in ((1, 2, queries, 4), (1, 2, keys, 4),
+                                                                     (1, 2, keys, 4)))
+    mask = rng.random((queries, keys)) > 0.3 if kind == "bool" else rng.standard_normal((queries, keys))
+    causal = np.tril(np.ones((queries, keys), dtype=bool))
+    folded = ag.tensor(mask & causal) if kind == "bool" else ag.tensor(np.where(causal, mask, -np.inf))
+    np.testing.assert_allclose(ours[0], F.scaled_dot_product_attention(q, k, v, attn_mask=folded).numpy(),
+                               rtol=1e-12, atol=1e-14)
+    torch = _torch_or_none()
+    if torch is not None:
+        their_name, theirs = _sdpa_mask_and_causal(torch, torch.nn.functional, queries, keys, kind)
+        assert name == their_name
+        for a, b in zip(ours, theirs):
+            np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("shapes, dropout_p", [(((2, 3, 4),) * 3, 0.0), (((1, 2, 3, 4),) * 3, 0.5),
+                                                (((1, 2, 3, 4), (1, 2, 3, 4), (1, 2, 3, 6)), 0.0)],
+                         ids=["3d", "dropout", "value_head_size"])
+def test_sdpa_refuses_attn_mask_with_is_causal_on_pytorchs_math_path(shapes, dropout_p):
+    for lib, functional in [(ag, F)] + ([(t, t.nn.functional)] if (t := _torch_or_none()) is not None else []):
+        q, k, v = (lib.ones(*shape, dtype=lib.float64) for shape in shapes)
+        with pytest.raises(RuntimeError):
+            functional.scaled_dot_product_attention(q, k, v, attn_mask=lib.ones(3, 3, dtype=lib.bool),
+                                                    is_causal=True, dropout_p=dropout_p)
