@@ -21,7 +21,7 @@ from .creation import zeros_like
 from .custom_jvp import tangent_pass
 from .engine import grad as _engine_grad
 from .errors import GraphError
-from .function import Function
+from .function import Function, next_sequence_nr
 from .gradcheck import FORWARD_MODE
 from .func_core import reaches_outer
 from .func_levels import dual_nodes
@@ -129,6 +129,7 @@ def unpack_dual(tensor, *, level=None):
     sources = [e[3] for e in duals.values()]
     # a tangent of another floating dtype than its primal's (PyTorch takes one) enters the pass in the primal's
     tangents = [e[1] if e[1].dtype == e[3].dtype else e[1].to(e[3].dtype) for e in duals.values()]
+    first = next_sequence_nr()
     try:
         with enable_grad():
             u = zeros_like(tensor, requires_grad=True)
@@ -149,7 +150,7 @@ def unpack_dual(tensor, *, level=None):
                 jt = jt if jt is None or keep else jt.detach()
     except GraphError as exc:
         raise RuntimeError(f"forward_ad: cannot compute the tangent: {exc}") from None
-    jt = zeros_like(tensor) if jt is None else _as_its_own(jt, tensor, duals.values())
+    jt = zeros_like(tensor) if jt is None else _as_its_own(jt, tensor, duals.values(), first)
     path = _DualPath(tensor, duals.values())
     if keep and path.primal_term and not _reaches_primal(jt, duals.values()):
         with enable_grad():
@@ -198,6 +199,8 @@ class _DualPath:
             dual[key] = key in places or any(dual.get(id(p)) for p in inner)
             if key in places:
                 self.dtypes.add(places[key][1].dtype)
+            if dual[key]:   # tensor operands without a tangent (d + c): PyTorch's tangent promotes with their zeros
+                self.dtypes.update(getattr(node, "constant_dtypes", ()))
             if dual[key] and type(node).__dict__.get("_shown_of", type(node)) not in _TANGENT_ONLY:
                 self.tangent_only = False
                 self.primal_term = self.primal_term or outer[key]
@@ -234,17 +237,17 @@ class _PrimalTerm(Function):
         return g, ctx.xp.zeros(*ctx.primal_meta)
 
 
-def _as_its_own(jt, tensor, entries):
+def _as_its_own(jt, tensor, entries, first):
     """The computed tangent `jt` of `tensor` as PyTorch's tangent of an op that moves tangents (a view, a sum, an
-    addition of a constant) shows it: a new tensor, never a given tangent itself, whose node is named as the op's
-    own when it is the same op."""
+    addition of a constant) shows it: a new tensor, never a given tangent itself, whose node (made by this unpack:
+    numbered from `first` on) is named as the op's own (PyTorch applies the op to the tangent: a sum's is
+    SumBackward0 where deepgrad's double reverse pass ends in a view)."""
     node = tensor._node
     base = type(node).__dict__.get("_shown_of", type(node))
     if any(jt is e[1] for e in entries):
         with enable_grad():
             jt = _Moved.apply(jt, name=node.name())
-    elif jt._node is not None and base in _TANGENT_ONLY and base is type(jt._node).__dict__.get(
-            "_shown_of", type(jt._node)):
+    elif jt._node is not None and base in _TANGENT_ONLY and getattr(jt._node, "seq", -1) >= first:
         jt._node.torch_name = node.name()
     return jt
 

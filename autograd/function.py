@@ -18,6 +18,7 @@ from . import complex_forms
 from . import unsigned_limits
 from . import profile_state as profiling
 from .capture import state as capture
+from .func_levels import dual_nodes
 from .errors import AnomalyError, OutOfMemoryError, not_a_tensor, op_error, out_of_memory
 from .hooks import ACCUMULATE_POST, ACCUMULATE_PRE, add_accumulator_hook
 from .grad_mode import INFERENCE, inference_tensors, make_inference, state
@@ -202,6 +203,9 @@ class Function:
             return results if base is None else link_views(results, base, cls)
         if None in parents:
             _no_index_edges(parents, parent_idx, arrays)
+            if dual_nodes:   # a forward-AD level is open: PyTorch's tangent of the op promotes with these operands
+                ctx.constant_dtypes = tuple(a.dtype for a, p, i in zip(arrays, parents, parent_idx)
+                                            if p is None and i == 0 and hasattr(a, "dtype"))
         ctx.parents = parents
         ctx.parent_idx = parent_idx
         ctx.seq = next(_sequence)

@@ -305,3 +305,60 @@ def test_next_functions_and_gradients_match_torch(op):
     assert ours[:2] == theirs[:2]
     np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-12)
     np.testing.assert_allclose(ours[3], theirs[3], rtol=1e-12, atol=1e-15)
+
+
+# ----- 4. forward-mode AD: the tangent's node and dtype ------------------------------------------------------------
+_TANGENT_OPS = {
+    "sum": lambda L, d, c: d.sum(),
+    "sum_dim": lambda L, d, c: d.sum(1),
+    "mean": lambda L, d, c: d.mean(),
+    "cat": lambda L, d, c: L.cat([d, c]),
+    "view": lambda L, d, c: d.view(3, 2),
+    "index": lambda L, d, c: d[1:, ::2],
+    "add_const": lambda L, d, c: d + c,
+}
+
+
+@pytest.mark.parametrize("op", sorted(_TANGENT_OPS))
+def test_a_tangent_shows_the_ops_own_node_as_torchs(op):
+    torch = _torch()
+
+    def tangent(lib):
+        rng = np.random.default_rng(3)
+        p = lib.tensor(rng.uniform(0.5, 1.5, (2, 3)))
+        t = lib.tensor(rng.uniform(-1, 1, (2, 3)), requires_grad=True)
+        c = lib.tensor(rng.uniform(0.5, 1.5, (2, 3)))
+        fw = lib.autograd.forward_ad
+        with fw.dual_level():
+            return fw.unpack_dual(_TANGENT_OPS[op](lib, fw.make_dual(p, t), c)).tangent
+    ours, theirs = tangent(ag), tangent(torch)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12)
+    assert ours.grad_fn.name() == theirs.grad_fn.name()
+
+
+_PROMOTING = {
+    "add": lambda L, d, c: d + c,
+    "rsub": lambda L, d, c: c - d,
+    "mul": lambda L, d, c: d * c,
+    "cat": lambda L, d, c: L.cat([d, c]),
+    "stack": lambda L, d, c: L.stack([d, c]),
+    "where": lambda L, d, c: L.where(c > 0, d, c),
+    "add_number": lambda L, d, c: d + 1,
+    "sum": lambda L, d, c: d.sum(),
+    "view": lambda L, d, c: d.view(3, 1),
+}
+
+
+@pytest.mark.parametrize("op", sorted(_PROMOTING))
+def test_a_float32_tangent_of_a_float64_primal_takes_torchs_dtype(op):
+    """PyTorch's tangent of `d + c` is d's tangent plus c's zero one: a float64 constant promotes it."""
+    torch = _torch()
+
+    def tangent(lib):
+        fw = lib.autograd.forward_ad
+        with fw.dual_level():
+            d = fw.make_dual(lib.ones(3, dtype=lib.float64), lib.tensor([1.0, 2.0, 3.0], dtype=lib.float32))
+            return fw.unpack_dual(_PROMOTING[op](lib, d, lib.full((3,), 2.0, dtype=lib.float64))).tangent
+    ours, theirs = tangent(ag), tangent(torch)
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-7)
