@@ -5,7 +5,7 @@ import inspect
 import numpy as np
 
 import autograd as ag
-from autograd import Tensor
+from autograd import Tensor, arrays
 from autograd.errors import ShapeError
 
 from . import masking, settings
@@ -133,6 +133,16 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size", n
     return divide_no_nan(total, float(values.size))
 
 
+def _write_back(sample_weight, merged):
+    """Keras's torch backend multiplies the mask's weights into the caller's float32 weight tensor in place
+    (`sample_weight *= float_mask`), so what runs after the loss with the same tensor (fit's weighted metrics,
+    a second output's loss) sees the masked, total/valid-scaled weights: do the same to a Tensor of that dtype."""
+    if (isinstance(sample_weight, Tensor) and sample_weight.dtype == merged.dtype
+            and sample_weight.numel() == merged.numel() and sample_weight.device == merged.device):
+        arrays.writable(sample_weight)[...] = arrays.array(merged.detach()).reshape(tuple(sample_weight.shape))
+        arrays.mark_changed(sample_weight)
+
+
 class Loss:
     """Base of the loss classes: `loss(y_true, y_pred, sample_weight=None)` -> the reduced loss."""
 
@@ -163,7 +173,9 @@ class Loss:
         if own is not None:
             mask = own if mask is None or tuple(mask.shape) != tuple(own.shape) else masking.as_bool(mask) & own
         if mask is not None and values.ndim >= mask.ndim:   # Keras's weighting of sequence outputs' steps
-            sample_weight = masking.loss_weights(mask, sample_weight, self.reduction)
+            merged = masking.loss_weights(mask, sample_weight, self.reduction)
+            _write_back(sample_weight, merged)
+            sample_weight = merged
         return reduce_values(values, sample_weight, self.reduction, self.name)
 
     def get_config(self):

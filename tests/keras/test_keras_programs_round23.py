@@ -12,7 +12,8 @@ global_clipnorm, clipvalue, EMA) and schedules printed per epoch; MultiHeadAtten
 inputs, EinsumDense, SpectralNormalization and UnitNormalization; mixed_bfloat16 / mixed_float16 policies with
 loss scaling in a small fit; BackupAndRestore resuming an interrupted fit beside CSVLogger, ModelCheckpoint
 (save_best_only, save_weights_only), EarlyStopping(start_from_epoch) and TerminateOnNaN; registered custom
-objects through .keras, Sequential.pop/add, get_layer and freezing.
+objects through .keras, Sequential.pop/add, get_layer and freezing; a masked sequence tagger and an unmasked
+one trained with per-step sample weights (also in validation_data) and weighted per-step accuracy.
 
 The regression tests for the bugs they found are in test_round23_fixes.py."""
 import pytest
@@ -22,7 +23,8 @@ from .test_keras_programs import _assert_same_lines, printed_by_both
 NAMES = ["keras_r23_preprocessing_inside_model", "keras_r23_masked_embedding_recurrent",
          "keras_r23_metric_options", "keras_r23_losses_sample_weight", "keras_r23_optimizer_options_schedules",
          "keras_r23_axes_attention_einsum_spectral", "keras_r23_mixed_precision_small_fit",
-         "keras_r23_callbacks_backup_checkpoint", "keras_r23_registered_objects_surgery"]
+         "keras_r23_callbacks_backup_checkpoint", "keras_r23_registered_objects_surgery",
+         "keras_r23_sequence_tagging_step_weights"]
 
 
 @pytest.mark.parametrize("program", NAMES)

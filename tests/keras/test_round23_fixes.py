@@ -135,3 +135,32 @@ def test_summary_counts_the_optimizer_variables_it_was_built_with(reload, tmp_pa
     K, ours = fresh_sessions()
     assert _optimizer_params_after_surgery(ours, tmp_path, reload) == _optimizer_params_after_surgery(K, tmp_path,
                                                                                                       reload)
+
+
+def _masked_weighted_metric(K, x, y, weight):
+    tokens = K.Input((x.shape[1],), dtype="int32")
+    probs = K.layers.Dense(3, activation="softmax")(K.layers.Embedding(9, 3, mask_zero=True)(tokens))
+    model = K.Model(tokens, probs)
+    init = np.random.default_rng(5)
+    model.set_weights([init.normal(size=w.shape).astype("float32") for w in model.get_weights()])
+    model.compile(loss="sparse_categorical_crossentropy", weighted_metrics=["sparse_categorical_accuracy"])
+    return model.evaluate(x, y, sample_weight=weight, batch_size=4, verbose=0), weight.copy()
+
+
+def test_weighted_metrics_of_a_masked_output_see_the_weights_the_loss_masked():
+    """Keras's torch backend multiplies the mask's weights (valid steps total/valid, padding 0) into the batch's
+    sample-weight tensor in place inside the loss, so fit's and evaluate's weighted metrics weigh each batch's
+    steps by its total/valid too: a per-step accuracy over batches with different padding is not the plain
+    weighted mean. nn.keras gave the plain weighted mean (0.6994 where Keras printed 0.6983 in a program); the
+    caller's NumPy weights stay unchanged in both."""
+    K, ours = fresh_sessions()
+    rng = np.random.default_rng(7)
+    x = np.zeros((10, 6), "int32")
+    for i, k in enumerate(rng.integers(1, 7, 10)):
+        x[i, :k] = rng.integers(1, 9, k)
+    y = rng.integers(0, 3, (10, 6)).astype("int32")
+    weight = (x > 0).astype("float32") * rng.uniform(0.5, 2.0, (10, 6)).astype("float32")
+    (theirs, k_weight), (mine, o_weight) = _masked_weighted_metric(K, x, y, weight), _masked_weighted_metric(
+        ours, x, y, weight)
+    np.testing.assert_allclose(mine, theirs, rtol=1e-5)
+    assert np.array_equal(k_weight, weight) and np.array_equal(o_weight, weight)
