@@ -38,12 +38,15 @@ def wrap(values, device, requires_grad=False):
     return t
 
 
-def mark_changed(t, version=True):
+def mark_changed(t, version=True, writes=1):
     """Record that `t`'s array was changed in place through `array(t)`: backward through a graph that saved these
     values refuses to run, and t._version ticks (not with version=False: where PyTorch's kernel writes without
-    counting a version, as batch_norm's running statistics, the check stays and the count matches PyTorch's)."""
+    counting a version, as batch_norm's running statistics, the check stays and the count matches PyTorch's), by
+    `writes`: the in-place writes PyTorch's code makes for the same change (an AdamW step: 2)."""
     if version:
         t._bump_version()
+        if writes != 1:
+            t._version_cell()[0] += writes - 1
     else:
         mark_modified(t._data)
 

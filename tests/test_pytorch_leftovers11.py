@@ -362,3 +362,32 @@ def test_a_float32_tangent_of_a_float64_primal_takes_torchs_dtype(op):
     ours, theirs = tangent(ag), tangent(torch)
     assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-7)
+
+
+# ----- 5. an optimiser step ticks a parameter's _version once per in-place write of PyTorch's code ------------------
+_OPTIMISERS = [("SGD", {"momentum": 0.9}), ("Adam", {}), ("Adam", {"weight_decay": 0.1, "decoupled_weight_decay": True}),
+               ("AdamW", {}), ("AdamW", {"weight_decay": 0.0}), ("AdamW", {"amsgrad": True}), ("RAdam", {}),
+               ("RAdam", {"weight_decay": 0.1, "decoupled_weight_decay": True}), ("NAdam", {}),
+               ("NAdam", {"weight_decay": 0.1, "decoupled_weight_decay": True}), ("ASGD", {}), ("Adafactor", {}),
+               ("Adafactor", {"weight_decay": 0.1}), ("RMSprop", {}), ("Adagrad", {}), ("Adamax", {})]
+
+
+@pytest.mark.parametrize("name, options", _OPTIMISERS, ids=[f"{n}-{o}" for n, o in _OPTIMISERS])
+def test_an_optimiser_steps_version_matches_torch(name, options):
+    torch = _torch()
+    import nn
+
+    def ticks(lib, parameter, optim):
+        p = parameter(lib.ones(3, 2))
+        opt = getattr(optim, name)([p], lr=0.1, **options)
+        seen = []
+        for _ in range(2):
+            p.grad = lib.ones(3, 2) * 0.5
+            before = p._version
+            opt.step()
+            seen.append(p._version - before)
+        return seen, p.detach().numpy().copy()
+    ours = ticks(ag, nn.Parameter, nn.optim)
+    theirs = ticks(torch, torch.nn.Parameter, torch.optim)
+    assert ours[0] == theirs[0]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)

@@ -38,6 +38,10 @@ class Adafactor(Optimizer):
             if not ok:
                 raise ValueError(f"Adafactor: {message}")
 
+    def _version_writes(self, group):
+        """PyTorch's weight decay is one more in-place write of each parameter (p.mul_(1 - lr * wd))."""
+        return 2 if group["weight_decay"] != 0 else 1
+
     def _update(self, p, grad, state, group):
         xp = p.device.xp
         param = arrays.array(p)

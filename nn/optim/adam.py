@@ -84,6 +84,10 @@ class Adam(Optimizer):
                                       differentiable=differentiable, fused=fused,
                                       decoupled_weight_decay=decoupled_weight_decay))
 
+    def _version_writes(self, group):
+        """PyTorch's decoupled weight decay is one more in-place write of each parameter (p.mul_(1 - lr * wd))."""
+        return 2 if group["decoupled_weight_decay"] and group["weight_decay"] != 0 else 1
+
     def _update(self, p, grad, state, group):
         if not state:
             state["step"] = scalar_state(0.0)

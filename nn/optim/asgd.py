@@ -25,6 +25,10 @@ class ASGD(Optimizer):
                                       foreach=foreach, maximize=maximize, differentiable=differentiable,
                                       capturable=capturable))
 
+    def _version_writes(self, group):
+        """PyTorch's ASGD writes each parameter twice: its decay p.mul_(1 - lambd * eta), then the step."""
+        return 2
+
     def _update(self, p, grad, state, group):
         xp = p.device.xp
         param = arrays.array(p)

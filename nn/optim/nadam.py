@@ -26,6 +26,10 @@ class NAdam(Optimizer):
                                       maximize=maximize, foreach=foreach, capturable=capturable,
                                       differentiable=differentiable))
 
+    def _version_writes(self, group):
+        """PyTorch's NAdam writes each parameter twice (its two addcdiv_), once more for decoupled weight decay."""
+        return 3 if group["decoupled_weight_decay"] and group["weight_decay"] != 0 else 2
+
     def _update(self, p, grad, state, group):
         xp = p.device.xp
         param = arrays.array(p)

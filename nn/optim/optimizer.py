@@ -267,6 +267,7 @@ class Optimizer:
                     continue
                 maximize = group.get("maximize", False)
                 options = plain_options(group)
+                writes = self._version_writes(options)
                 for p in group["params"]:
                     g = p.grad
                     if g is None:
@@ -282,7 +283,7 @@ class Optimizer:
                     except ValueError as exc:
                         _explain_resized(self._name, p, state[p], exc)
                         raise
-                    arrays.mark_changed(p)
+                    arrays.mark_changed(p, writes=writes)
         return loss
 
     def _graph_steps(self, group):
@@ -292,6 +293,11 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is not None:
                     self._graph_step(p, -p.grad if group.get("maximize") else p.grad, self.state[p], group)
+
+    def _version_writes(self, group):
+        """How many in-place writes PyTorch's step makes to each parameter of `group`: its _version's tick per step
+        (1 here; an optimiser whose PyTorch code writes a parameter more often says so)."""
+        return 1
 
     def _update(self, p, grad, state, group):
         """Update parameter `p` in place (through arrays.array(p)) from the raw gradient array `grad`

@@ -25,6 +25,10 @@ class RAdam(Optimizer):
                                       maximize=maximize, foreach=foreach, capturable=capturable,
                                       decoupled_weight_decay=decoupled_weight_decay, differentiable=differentiable))
 
+    def _version_writes(self, group):
+        """PyTorch's decoupled weight decay is one more in-place write of each parameter (p.mul_(1 - lr * wd))."""
+        return 2 if group["decoupled_weight_decay"] and group["weight_decay"] != 0 else 1
+
     def _update(self, p, grad, state, group):
         xp = p.device.xp
         param = arrays.array(p)
