@@ -312,8 +312,11 @@ class STFT(Initializer):
         check_stft_arguments(side, window, scaling)
         self.side, self.window, self.scaling, self.periodic = side, window, scaling, periodic
 
-    def _values(self, shape):
-        return stft_kernel(shape, self.side, self.window, self.scaling, self.periodic)
+    def __call__(self, shape, dtype=None):
+        dtype = dtype or settings.floatx()
+        values = stft_kernel(tuple(int(n) for n in shape), self.side, self.window, self.scaling, self.periodic,
+                             dtype)
+        return np.asarray(values, dtype=dtype)
 
     def get_config(self):
         """{'side', 'window', 'periodic', 'scaling'}, as Keras."""

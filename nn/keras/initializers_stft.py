@@ -41,19 +41,31 @@ def check_stft_arguments(side, window, scaling):
         window_values(window, 1)   # an unknown name fails here, when the initializer is made
 
 
-def stft_kernel(shape, side, window, scaling, periodic):
+def _computing_dtype(dtype):
+    """The NumPy float dtype the kernel is computed in: `dtype` itself when NumPy has it, else float64."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:   # a dtype NumPy lacks (bfloat16): the float64 values are cast at the end
+        return np.dtype(np.float64)
+    return dtype if np.issubdtype(dtype, np.floating) else np.dtype(np.float64)
+
+
+def stft_kernel(shape, side, window, scaling, periodic, dtype="float32"):
     """The kernel (frame_length, input_channels, bins) of cos (side='real') or sin (side='imag') of
     -2 pi t f / (2 (bins - 1)), times the window and divided by sqrt(sum(window^2)) (scaling='density') or
-    sum(|window|) ('spectrum'), in float64."""
+    sum(|window|) ('spectrum'), computed in `dtype` step by step as Keras computes it."""
     if len(shape) != 3:
         raise ValueError(f"STFT initializer needs a shape (frame_length, channels, bins), got {shape}")
     frame_length, _, bins = shape
-    time = np.arange(frame_length, dtype=np.float64).reshape(frame_length, 1, 1)
-    freq = np.arange(bins, dtype=np.float64).reshape(1, 1, bins) / ((bins - 1) * 2)
-    angle = -2.0 * time * freq * np.pi
+    # Keras rounds every step to the kernel's dtype; its float32 sin(-2 pi t) at the Nyquist bin is then ~1e-7
+    # rather than 0, and the sign of that residue decides mode='angle' between +pi and -pi there
+    dtype = _computing_dtype(dtype)
+    time = np.arange(frame_length, dtype=dtype).reshape(frame_length, 1, 1)
+    freq = np.arange(bins, dtype=dtype).reshape(1, 1, bins) / dtype.type((bins - 1) * 2)
+    angle = dtype.type(-2) * time * freq * np.arccos(dtype.type(-1))
     kernel = np.cos(angle) if side == "real" else np.sin(angle)
     if window is not None:
-        win = window_values(window, frame_length, periodic).reshape(frame_length, 1, 1)
-        scale = {"density": np.sqrt(np.sum(win ** 2)), "spectrum": np.sum(np.abs(win))}.get(scaling, 1.0)
-        kernel = kernel * win / scale
+        win = window_values(window, frame_length, periodic).astype(dtype).reshape(frame_length, 1, 1)
+        scale = {"density": np.sqrt(np.sum(np.square(win))), "spectrum": np.sum(np.abs(win))}.get(scaling, 1)
+        kernel = kernel * win / dtype.type(scale)
     return np.broadcast_to(kernel, shape)
