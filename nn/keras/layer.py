@@ -446,6 +446,10 @@ class Layer(Module, metaclass=_LayerType):
         self._supports_masking = None   # None: True when the class overrides compute_mask (as Keras)
         if input_dim is not None and input_shape is None:
             input_shape = (input_dim,)
+        if input_shape is not None:   # Keras's warning (it still builds a Sequential from it)
+            warnings.warn("Do not pass an `input_shape`/`input_dim` argument to a layer. When using Sequential "
+                          "models, prefer using an `Input(shape)` object as the first layer in the model instead.",
+                          UserWarning, stacklevel=2)
         for name, shape in (("input_shape", input_shape), ("batch_input_shape", batch_input_shape)):
             if shape is not None and (isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__")):
                 raise ArgumentKindError(f"{type(self).__name__}: cannot convert {shape!r} to a shape: {name} must be "
