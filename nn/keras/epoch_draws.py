@@ -37,6 +37,14 @@ class ArrayPasses(Batches):
             _global_draw()
 
 
+def built_without_draws(model):
+    """train_on_batch and test_on_batch: Keras builds the compiled loss and metrics from the batch given, drawing
+    nothing, so a later fit or evaluate reads no batch to build them (unless some layer is still unbuilt)."""
+    compiled = getattr(model, "_compiled", None)
+    if compiled is not None:
+        compiled.build_draws_taken = True
+
+
 def _has_unbuilt_layer(model):
     return any(getattr(layer, "built", True) is False for layer in model.modules())
 

@@ -33,10 +33,14 @@ from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
 from .loss_scale_optimizer import LossScaleOptimizer
 from .custom_steps import StepLoop, layer_owned_metrics, overrides_steps, predict_step_of
-from .epoch_draws import ArrayPasses, symbolic_build_draws
-from .progress import EpochLines, KerasBar, ProgbarLogger, final_line
+from .epoch_draws import ArrayPasses, built_without_draws, symbolic_build_draws
+from .progress import EpochLines, ProgbarLogger, final_line
 from .output_keys import output_keys
 from .symbolic import flatten, flatten_sorted, map_structure
+
+# train_on_batch, test_on_batch and predict_on_batch hand the batch straight to Keras's step: no torch DataLoader,
+# so no draw from the global stream; their loader gets a stream of its own
+_ON_BATCH_SEED = 0
 
 
 def _per_output(spec, names, what):
@@ -224,10 +228,26 @@ class KerasCompiled:
             return [output[n] for n in output_keys(self.model)]
         return list(output) if isinstance(output, (list, tuple)) else [output]
 
+    def _targets(self, outputs, target):
+        """One target per output. As Keras, fewer targets than outputs, as many as compile's loss list has losses,
+        go in order to the outputs with a loss (loss=[loss_fn, None] trains on y alone); None for none at all."""
+        if target is None:   # add_loss terms alone
+            return [None] * len(outputs)
+        targets, loss = list(target), self._specs[0]
+        if len(targets) == len(outputs) or not isinstance(loss, (list, tuple)) or len(loss) != len(outputs):
+            return targets
+        with_loss = [k for k, entry in enumerate(loss) if entry is not None]
+        if len(targets) != len(with_loss):
+            return targets
+        spread = [None] * len(outputs)
+        for k, value in zip(with_loss, targets):
+            spread[k] = value
+        return spread
+
     def compute_loss(self, model, output, target, weight=None):
         """The batch's total loss: the weighted per-output losses plus the model's regularisation losses."""
         outputs = self._outputs(output)
-        targets = [None] * len(outputs) if target is None else list(target)   # add_loss terms alone
+        targets = self._targets(outputs, target)
         if not self._ready:
             self._resolve(outputs, targets)
         if all(l is None for l in self.losses) and not model.losses:   # metrics alone need no loss (Keras)
@@ -254,7 +274,7 @@ class KerasCompiled:
     def update_metrics(self, output, target, weight=None):
         """Add the batch to every metric (sample weights only for weighted_metrics)."""
         outputs = self._outputs(output)
-        targets = [None] * len(outputs) if target is None else list(target)
+        targets = self._targets(outputs, target)
         masks, self._output_masks = self._output_masks, None
         if masks is not None:
             for value, mask in zip(outputs, masks):
@@ -400,16 +420,6 @@ def _compiled(model, who):
     return StepLoop(model) if overrides_steps(model) else model._compiled
 
 
-def _one_step_per_execution(model):
-    """Raise Keras's torch-backend ValueError when compile() was given steps_per_execution > 1 (the torch backend
-    runs one batch per step; TensorFlow and JAX group several)."""
-    steps = model.steps_per_execution
-    if steps > 1:
-        raise ValueError(f"`steps_per_execution` must be 1 with the PyTorch backend. Received: "
-                         f"steps_per_execution={steps}; compile again without it (model.compile(..., "
-                         "steps_per_execution=1)): the torch backend runs one batch per step")
-
-
 def _verbose(verbose, who):
     """fit/evaluate/predict's verbosity as an int: 'auto' is 1; a string Keras's progress bar does not know (it then
     prints only the epoch headers) is refused by name."""
@@ -480,7 +490,6 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     given = [c for c in callbacks if isinstance(c, ProgbarLogger)]   # a ProgbarLogger replaces fit's own
     callbacks = [c for c in callbacks if not isinstance(c, ProgbarLogger)]
     progress = given[0] if given and run.is_main else EpochLines(_verbose(verbose, "fit") if run.is_main else 0)
-    _one_step_per_execution(model)   # as Keras: once the model is built, before any callback runs
     return run_fit(model, compiled, train, val, epochs, callbacks, _verbose(verbose, "fit"), initial_epoch,
                    validation_freq, progress=progress, run=run, sorted_logs=True)
 
@@ -493,19 +502,26 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
     kwargs.pop("_use_cached_eval_dataset", None)
     if kwargs:
         raise ValueError(f"Arguments not recognized: {kwargs}")
+    return _evaluation(model, x, y, batch_size, verbose, sample_weight, steps, callbacks, return_dict)
+
+
+def _evaluation(model, x, y, batch_size, verbose, sample_weight, steps, callbacks, return_dict, one_batch=False):
+    """evaluate's work; one_batch (test_on_batch) reads the arrays without the global stream's draws."""
     compiled = _compiled(model, "evaluate")
     steps = settings.capped_steps(steps)
     device = model_device(model)
-    source = keras_data.batches(model, x, y, sample_weight, None, batch_size, False, steps, None, device, "evaluate",
+    source = keras_data.batches(model, x, y, sample_weight, None, batch_size, False, steps,
+                                _ON_BATCH_SEED if one_batch else None, device, "evaluate",
                                 need_y=not isinstance(compiled, StepLoop) and compiled.needs_targets)
-    symbolic_build_draws(model, source, False)
-    verbose = _verbose(verbose, "evaluate")
-    hooks = CallbackList(_callback_list(callbacks) + ([KerasBar()] if verbose == 1 else []), model,
-                         {"verbose": verbose, "steps": len(source)})
-    _one_step_per_execution(model)
+    if one_batch:
+        built_without_draws(model)
+    else:
+        symbolic_build_draws(model, source, False)
+    hooks = CallbackList(_callback_list(callbacks), model, {"verbose": _verbose(verbose, "evaluate"),
+                                                            "steps": len(source)})
     start = time.perf_counter()
     results = run_evaluation(model, compiled, source, hooks)
-    if verbose == 2:
+    if _verbose(verbose, "evaluate"):
         print(final_line(len(source), time.perf_counter() - start, results), file=settings.message_stream(),
               flush=True)
     if return_dict:
@@ -526,16 +542,19 @@ def _joined(outputs):
 def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
     """The model's outputs for every example of x, as NumPy arrays (a list or dict of them for several
     outputs), computed in inference mode."""
+    return _prediction(model, x, batch_size, verbose, steps, callbacks)
+
+
+def _prediction(model, x, batch_size, verbose, steps, callbacks, one_batch=False):
+    """predict's work; one_batch (predict_on_batch) reads the arrays without the global stream's draws."""
     device = model_device(model)
     steps = settings.capped_steps(steps)
-    source = keras_data.batches(model, x, None, None, None, batch_size, False, steps, None, device, "predict",
-                                need_y=False)
-    _one_step_per_execution(model)
+    source = keras_data.batches(model, x, None, None, None, batch_size, False, steps,
+                                _ON_BATCH_SEED if one_batch else None, device, "predict", need_y=False)
     start = time.perf_counter()
-    bar = [KerasBar()] if _verbose(verbose, "predict") == 1 else []
-    outputs = run_predict(model, source, CallbackList(_callback_list(callbacks) + bar, model, {"steps": len(source)}),
+    outputs = run_predict(model, source, CallbackList(_callback_list(callbacks), model, {"steps": len(source)}),
                           predict_step=predict_step_of(model))
-    if _verbose(verbose, "predict") == 2:
+    if _verbose(verbose, "predict"):
         print(final_line(len(source), time.perf_counter() - start), file=settings.message_stream(), flush=True)
     return _joined(outputs)
 
@@ -546,9 +565,9 @@ def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, retu
     compiled = _compiled(model, "train_on_batch")
     size = len(keras_data.host_array(flatten(x)[0], "x"))
     x, y, sample_weight = _as_one_batch(x, y, sample_weight)
-    source = keras_data.batches(model, x, y, sample_weight, class_weight, size, False, None, None, model_device(model),
-                                "train_on_batch")
-    _one_step_per_execution(model)
+    source = keras_data.batches(model, x, y, sample_weight, class_weight, size, False, None, _ON_BATCH_SEED,
+                                model_device(model), "train_on_batch")
+    built_without_draws(model)
     modes = saved_modes(model)
     compiled.reset_metrics()
     enter_training(model)
@@ -571,13 +590,13 @@ def test_on_batch(model, x, y=None, sample_weight=None, return_dict=False):
     """The loss (and metrics) of one batch, in inference mode."""
     size = len(keras_data.host_array(flatten(x)[0], "x"))
     x, y, sample_weight = _as_one_batch(x, y, sample_weight)
-    return evaluate(model, x, y, batch_size=size, verbose=0, sample_weight=sample_weight, return_dict=return_dict)
+    return _evaluation(model, x, y, size, 0, sample_weight, None, None, return_dict, one_batch=True)
 
 
 def predict_on_batch(model, x):
     """The outputs for one batch, as NumPy arrays."""
     size = len(keras_data.host_array(flatten(x)[0], "x"))
-    return predict(model, _as_one_batch(x, None, None)[0], batch_size=size, verbose=0)
+    return _prediction(model, _as_one_batch(x, None, None)[0], size, 0, None, None, one_batch=True)
 
 
 def _as_one_batch(x, y, sample_weight):
