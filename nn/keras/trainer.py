@@ -34,7 +34,7 @@ from . import optimizers as keras_optimizers
 from .loss_scale_optimizer import LossScaleOptimizer
 from .custom_steps import StepLoop, layer_owned_metrics, overrides_steps, predict_step_of
 from .epoch_draws import ArrayPasses, built_without_draws, symbolic_build_draws
-from .progress import EpochLines, ProgbarLogger, final_line
+from .progress import EpochLines, KerasBar, ProgbarLogger, final_line
 from .output_keys import output_keys
 from .symbolic import flatten, flatten_sorted, map_structure
 
@@ -420,6 +420,16 @@ def _compiled(model, who):
     return StepLoop(model) if overrides_steps(model) else model._compiled
 
 
+def _one_step_per_execution(model):
+    """Raise Keras's torch-backend ValueError when compile() was given steps_per_execution > 1 (the torch backend
+    runs one batch per step; TensorFlow and JAX group several)."""
+    steps = model.steps_per_execution
+    if steps > 1:
+        raise ValueError(f"`steps_per_execution` must be 1 with the PyTorch backend. Received: "
+                         f"steps_per_execution={steps}; compile again without it (model.compile(..., "
+                         "steps_per_execution=1)): the torch backend runs one batch per step")
+
+
 def _verbose(verbose, who):
     """fit/evaluate/predict's verbosity as an int: 'auto' is 1; a string Keras's progress bar does not know (it then
     prints only the epoch headers) is refused by name."""
@@ -490,6 +500,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     given = [c for c in callbacks if isinstance(c, ProgbarLogger)]   # a ProgbarLogger replaces fit's own
     callbacks = [c for c in callbacks if not isinstance(c, ProgbarLogger)]
     progress = given[0] if given and run.is_main else EpochLines(_verbose(verbose, "fit") if run.is_main else 0)
+    _one_step_per_execution(model)   # as Keras: once the model is built, before any callback runs
     return run_fit(model, compiled, train, val, epochs, callbacks, _verbose(verbose, "fit"), initial_epoch,
                    validation_freq, progress=progress, run=run, sorted_logs=True)
 
@@ -517,11 +528,13 @@ def _evaluation(model, x, y, batch_size, verbose, sample_weight, steps, callback
         built_without_draws(model)
     else:
         symbolic_build_draws(model, source, False)
-    hooks = CallbackList(_callback_list(callbacks), model, {"verbose": _verbose(verbose, "evaluate"),
-                                                            "steps": len(source)})
+    verbose = _verbose(verbose, "evaluate")
+    hooks = CallbackList(_callback_list(callbacks) + ([KerasBar()] if verbose == 1 else []), model,
+                         {"verbose": verbose, "steps": len(source)})
+    _one_step_per_execution(model)
     start = time.perf_counter()
     results = run_evaluation(model, compiled, source, hooks)
-    if _verbose(verbose, "evaluate"):
+    if verbose == 2:
         print(final_line(len(source), time.perf_counter() - start, results), file=settings.message_stream(),
               flush=True)
     if return_dict:
@@ -551,10 +564,12 @@ def _prediction(model, x, batch_size, verbose, steps, callbacks, one_batch=False
     steps = settings.capped_steps(steps)
     source = keras_data.batches(model, x, None, None, None, batch_size, False, steps,
                                 _ON_BATCH_SEED if one_batch else None, device, "predict", need_y=False)
+    _one_step_per_execution(model)
     start = time.perf_counter()
-    outputs = run_predict(model, source, CallbackList(_callback_list(callbacks), model, {"steps": len(source)}),
+    bar = [KerasBar()] if _verbose(verbose, "predict") == 1 else []
+    outputs = run_predict(model, source, CallbackList(_callback_list(callbacks) + bar, model, {"steps": len(source)}),
                           predict_step=predict_step_of(model))
-    if _verbose(verbose, "predict"):
+    if _verbose(verbose, "predict") == 2:
         print(final_line(len(source), time.perf_counter() - start), file=settings.message_stream(), flush=True)
     return _joined(outputs)
 
@@ -568,6 +583,7 @@ def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, retu
     source = keras_data.batches(model, x, y, sample_weight, class_weight, size, False, None, _ON_BATCH_SEED,
                                 model_device(model), "train_on_batch")
     built_without_draws(model)
+    _one_step_per_execution(model)
     modes = saved_modes(model)
     compiled.reset_metrics()
     enter_training(model)
