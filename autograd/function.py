@@ -127,6 +127,7 @@ class Function:
         ctx = cls()
         device = None
         record = False
+        enabled = state.enabled
         arrays = []
         parents = []
         parent_idx = []
@@ -155,14 +156,16 @@ class Function:
                 needs.append(False)
                 continue
             parents.append(None)
-            parent_idx.append(0)
+            # an integer or bool tensor (indices, a mask, a condition) gets no next_functions edge, as in PyTorch
+            # (index -1, as a number's: + - * /, whose PyTorch forms take any tensor there, still list it)
+            parent_idx.append(-1 if enabled and a._data.dtype.kind in "biu" else 0)
             needs.append(False)
         if device is None:
             raise not_a_tensor(cls.label(), args[0] if args else None)
         ctx.device = device
         ctx.xp = device.xp
         ctx.needs_input_grad = needs   # which arguments require grad, set in no_grad too (as PyTorch's)
-        record = record and state.enabled
+        record = record and enabled
         recorder = capture.recorder
         if recorder is not None:
             recorder.enter_forward()
@@ -201,11 +204,9 @@ class Function:
                 return results
             base = view_base(out, args)   # a view: in-place ops on it must reach its base (view_inplace.py)
             return results if base is None else link_views(results, base, cls)
-        if None in parents:
-            _no_index_edges(parents, parent_idx, arrays)
-            if dual_nodes:   # a forward-AD level is open: PyTorch's tangent of the op promotes with these operands
-                ctx.constant_dtypes = tuple(a.dtype for a, p, i in zip(arrays, parents, parent_idx)
-                                            if p is None and i == 0 and hasattr(a, "dtype"))
+        if dual_nodes and None in parents:   # a forward-AD level is open: PyTorch's tangent promotes with these
+            ctx.constant_dtypes = tuple(a.dtype for a, p, i in zip(arrays, parents, parent_idx)
+                                        if p is None and i == 0 and hasattr(a, "dtype"))
         ctx.parents = parents
         ctx.parent_idx = parent_idx
         ctx.seq = next(_sequence)
@@ -401,14 +402,6 @@ def _refuse_saved_inference(cls, args, saved):
                                "records. "
                                "Use a clone of it (t.clone() outside inference_mode), or ag.no_grad() instead "
                                "of ag.inference_mode()")
-
-
-def _no_index_edges(parents, parent_idx, arrays):
-    """Integer and bool tensor arguments (indices, masks, a condition) get no next_functions edge, as in PyTorch
-    (index -1, as a number's: the arithmetic ops, whose PyTorch forms take any tensor there, still list them)."""
-    for k, parent in enumerate(parents):
-        if parent is None and parent_idx[k] == 0 and getattr(getattr(arrays[k], "dtype", None), "kind", "f") in "biu":
-            parent_idx[k] = -1
 
 
 def named(tensor, torch_name):
