@@ -117,6 +117,7 @@ def _half_form(cls):
     def forward(ctx, *args, **kwargs):
         halves = tuple(_half_dtype(a) for a in args)
         up = tuple(_up(a, h) for a, h in zip(args, halves))
+        ctx.half_in = halves   # an op that rounds within its own computation as PyTorch does reads them
         out = cls.forward(ctx, *up, **kwargs)
         for k in getattr(cls, "half_writes", ()):   # arguments the op updates in place: give them the new values
             if halves[k] is not None:

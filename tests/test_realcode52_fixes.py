@@ -62,3 +62,54 @@ def test_shuffling_loader_of_an_empty_dataset_refuses_as_pytorch():
         assert "num_samples=0" in _refusal(lambda: data.RandomSampler(_Empty()))
         assert len(data.DataLoader(_Empty(), batch_size=64)) == 0
         assert len(data.RandomSampler(_Empty(), num_samples=3)) == 3
+
+
+
+def _half_cross_entropy(lib, F, dtype, logits, targets):
+    x = lib.tensor(logits).to(dtype).requires_grad_(True)
+    loss = F.cross_entropy(x, lib.tensor(targets))
+    loss.backward()
+    return float(loss.float().item()), x.grad.float().numpy()
+
+
+def _logits_and_targets(n, ignored):
+    rng = np.random.default_rng(n)
+    targets = rng.integers(0, 7, n)
+    if ignored:
+        targets[::5] = -100
+    return rng.standard_normal((n, 7)).astype(np.float32) * 2, targets
+
+
+
+@pytest.mark.parametrize("n", [8, 257, 1000, 5000])
+@pytest.mark.parametrize("dtype_name", ["bfloat16", "float16"])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_half_precision_cross_entropy_reduces_as_pytorchs_cpu_kernel(n, dtype_name, reduction):
+    """LLMs-from-scratch's ch05 training-speed script trains in bfloat16: its first printed losses were 11.000 /
+    10.938 where PyTorch prints 10.938 / 10.812. PyTorch's CPU nll_loss adds the sample losses in the 16-bit dtype
+    (cascaded partial sums, ignored samples skipped) and divides by the count in that dtype; deepgrad summed in
+    float32 and rounded once. The check reduces deepgrad's own sample losses with PyTorch's nll_loss, so that only
+    the reduction is compared (single sample losses may differ in their last bit, see the report)."""
+    torch = require_torch()
+    pytest.importorskip("ml_dtypes")
+    logits, targets = _logits_and_targets(n, ignored=True)
+    x, t = ag.tensor(logits).to(getattr(ag, dtype_name)), ag.tensor(targets)
+    ours = nn.functional.cross_entropy(x, t, reduction=reduction)
+    samples = nn.functional.cross_entropy(x, t, reduction="none").float().numpy()
+    as_log_probs = torch.tensor(-samples).reshape(n, 1).to(getattr(torch, dtype_name))
+    theirs = torch.nn.functional.nll_loss(as_log_probs, torch.tensor(np.where(targets == -100, -100, 0)),
+                                          reduction=reduction)
+    assert float(ours.float().item()) == float(theirs.float().item())
+
+
+def test_bfloat16_cross_entropy_divides_by_the_rounded_count_as_pytorch():
+    """257 samples count as 256 in bfloat16: PyTorch's loss and gradient both divide by 256 (deepgrad's gradient
+    was 0.4% smaller). Single gradient elements may still differ from PyTorch's in their last bit."""
+    torch = require_torch()
+    pytest.importorskip("ml_dtypes")
+    logits, targets = _logits_and_targets(257, ignored=False)
+    ours = _half_cross_entropy(ag, nn.functional, ag.bfloat16, logits, targets)
+    theirs = _half_cross_entropy(torch, torch.nn.functional, torch.bfloat16, logits, targets)
+    assert ours[0] == theirs[0]
+    scale = float((ours[1] * theirs[1]).sum() / (theirs[1] ** 2).sum())
+    assert scale == pytest.approx(1, abs=1.5e-3)

@@ -4,6 +4,7 @@ import numpy as np
 
 from ..function import Function
 from ..shown_nodes import own_shown_pairs
+from .torch_cascade_sum import cascade_sum
 
 #: what cross_entropy's fused node shows as next_functions: PyTorch's log_softmax node over the logits' edge
 _LOG_SOFTMAX_OVER_LOGITS = (("LogSoftmaxBackward0", (0,)),)
@@ -26,9 +27,17 @@ class CrossEntropy(Function):
         ctx.count = None
         if reduction == "none":
             return loss
-        total = loss.sum(keepdims=True).reshape(())
+        # bfloat16/float16 logits (computed in float32 by the half form): PyTorch's CPU kernel keeps the sample
+        # losses, their sum and the count in the 16-bit dtype itself
+        half = getattr(ctx, "half_in", (None,))[0] if ctx.device.host_memory and not label_smoothing else None
+        if half is not None:
+            total = cascade_sum(loss.reshape(-1), (target != ignore_index).reshape(-1), half).astype(loss.dtype)
+        else:
+            total = loss.sum(keepdims=True).reshape(())
         if reduction == "mean":
             count = (target != ignore_index).sum(dtype=loss.dtype)
+            if half is not None:   # the count too: 257 samples divide by 256 in bfloat16, forward and backward
+                count = count.astype(half).astype(loss.dtype)
             if ctx.device.host_memory and not count:
                 count = loss.dtype.type("nan")  # every target ignored: NaN loss as PyTorch, without a warning
             total /= count
