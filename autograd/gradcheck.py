@@ -84,6 +84,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     _check_options("gradcheck", torch_options)
     inputs = list(inputs) if isinstance(inputs, (tuple, list)) else [inputs]
     diff = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
+    _require_some_grad("gradcheck", diff)
     for t in diff:
         if t.dtype not in (np.float64, np.complex128):
             raise TypeError(f"gradcheck: inputs that require grad must be float64 (or complex128) for reliable finite "
@@ -119,6 +120,15 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
                 raise
             return False
     return True
+
+
+def _require_some_grad(name, diff):
+    """PyTorch's ValueError (whatever raise_exception says) when no input requires grad: such a check compares
+    nothing and would pass vacuously."""
+    if not diff:
+        raise ValueError(f"{name} expects at least one input tensor to require gradient, but none of them have "
+                         "requires_grad=True. Mark the inputs to check with t.requires_grad_() (float64 or "
+                         "complex128).")
 
 
 def _reverse_mode(outs, out_grad, diff):
@@ -212,6 +222,7 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
     _check_options("gradgradcheck", torch_options)
     inputs = list(inputs) if isinstance(inputs, (tuple, list)) else [inputs]
     diff = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+    _require_some_grad("gradgradcheck", diff)
     if grad_outputs is None:
         grad_outputs = [_random_grad_output(o, seed) for o in _outputs(fn(*inputs)) if o.requires_grad]
     else:

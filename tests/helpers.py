@@ -127,8 +127,9 @@ def check_against_torch(ours, theirs, arrays, device=None, requires_grad=None, a
 def check_gradcheck(fn, arrays, device=None, requires_grad=None, **kwargs):
     """gradcheck fn at float64 copies of `arrays` (every float input requires grad unless told)."""
     if requires_grad is None:
-        requires_grad = [np.asarray(a).dtype.kind == "f" for a in arrays]
-    ts = [ag.tensor(np.asarray(a, dtype=np.float64) if rg else np.asarray(a), device=device, requires_grad=rg)
+        requires_grad = [np.asarray(a).dtype.kind in "fc" for a in arrays]
+    ts = [ag.tensor(np.asarray(a, dtype=np.complex128 if np.asarray(a).dtype.kind == "c" else np.float64)
+                    if rg else np.asarray(a), device=device, requires_grad=rg)
           for a, rg in zip(arrays, requires_grad)]
     assert ag.gradcheck(fn, ts, raise_exception=True, **kwargs)
 

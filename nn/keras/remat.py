@@ -102,9 +102,25 @@ def _checkpointed(fn, state_of):
         before = {id(v): ag.tensor(v.detach().numpy()) for v in variables}
 
         def contexts():
-            return contextlib.nullcontext(), swapped_values(variables, before)
+            return contextlib.nullcontext(), _SwappedEachTime(variables, before)
         return checkpoint(fn, *args, use_reentrant=False, context_fn=contexts, **kwargs)
     return wrapped
+
+
+class _SwappedEachTime:
+    """`swapped_values(variables, before)` entered afresh on every recomputation: a graph kept with
+    retain_graph=True is recomputed once per backward, and a generator's context can be entered only once."""
+
+    def __init__(self, variables, before):
+        self.variables, self.before, self.open = variables, before, []
+
+    def __enter__(self):
+        context = swapped_values(self.variables, self.before)
+        self.open.append(context)
+        return context.__enter__()
+
+    def __exit__(self, *exc):
+        return self.open.pop().__exit__(*exc)
 
 
 def remat(f):
