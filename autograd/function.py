@@ -132,6 +132,7 @@ class Function:
         parents = []
         parent_idx = []
         needs = []
+        constant_tensor = False
         for a in args:
             if isinstance(a, Tensor):
                 arrays.append(a._data)
@@ -160,6 +161,7 @@ class Function:
             # (index -1, as a number's: + - * /, whose PyTorch forms take any tensor there, still list it)
             parent_idx.append(-1 if enabled and a._data.dtype.kind in "biu" else 0)
             needs.append(False)
+            constant_tensor = True
         if device is None:
             raise not_a_tensor(cls.label(), args[0] if args else None)
         ctx.device = device
@@ -167,6 +169,8 @@ class Function:
         ctx.needs_input_grad = needs   # which arguments require grad, set in no_grad too (as PyTorch's)
         record = record and enabled
         recorder = capture.recorder
+        if record and constant_tensor and recorder is None:
+            _unalias_constants(args, arrays, needs)
         if recorder is not None:
             recorder.enter_forward()
         try:
@@ -509,6 +513,16 @@ def _check_finite(op, phase, arrays, device):
             continue
         if not bool(xp.isfinite(a).all()):
             raise AnomalyError(f"detect_anomaly: {op} produced NaN or inf in {phase} (shape {tuple(a.shape)})")
+
+
+def _unalias_constants(args, arrays, needs):
+    """Give a constant tensor argument that shares its array with an argument on the graph (`y * y.detach()`)
+    an array object of its own (a view: no copy). `wrap_saved` finds a saved array's place in the graph by
+    identity, so under create_graph the constant would otherwise be differentiated as the graph's tensor."""
+    on_graph = {id(arrays[i]) for i, need in enumerate(needs) if need}
+    for i, a in enumerate(args):
+        if not needs[i] and isinstance(a, Tensor) and id(arrays[i]) in on_graph:
+            arrays[i] = arrays[i].view()
 
 
 def wrap_saved(node, arr):

@@ -42,3 +42,37 @@ def test_check_gradcheck_differentiates_complex_inputs_and_catches_a_wrong_gradi
     check_gradcheck(lambda t: t * t, [z])
     with pytest.raises(importlib.import_module("autograd.autograd.gradcheck").GradcheckError):
         check_gradcheck(WrongConjugate.apply, [z])
+
+
+ALIASED = {
+    "mul": lambda lib, y: y * y.detach(),
+    "div": lambda lib, y: y / y.detach(),
+    "pow": lambda lib, y: y ** y.detach(),
+    "atan2": lambda lib, y: lib.atan2(y, y.detach()),
+    "where": lambda lib, y: lib.where(y > 0, y, y.detach() * 2),
+    "addcmul": lambda lib, y: lib.addcmul(y, y, y.detach()),
+    "leaf": lambda lib, y: y * 1.0,
+}
+
+
+def _second_derivatives(lib, name):
+    x = lib.tensor([0.5, -1.5, 2.0], dtype=lib.float64, requires_grad=True)
+    y = x * 3
+    z = (x * x.detach() if name == "leaf" else ALIASED[name](lib, y)).sum()
+    (g,) = lib.autograd.grad(z, x, create_graph=True)
+    h = lib.autograd.grad(g.sum(), x, allow_unused=True)[0] if g.requires_grad else None
+    return g.detach().numpy(), g.requires_grad, None if h is None else h.numpy()
+
+
+@pytest.mark.parametrize("name", sorted(ALIASED))
+def test_a_detached_alias_of_a_graph_tensor_stays_constant_under_create_graph(name):
+    """`y * y.detach()` shares y's array: the saved constant was taken for y, so the second derivative
+    counted it (9 instead of 0 for mul)."""
+    g, requires, h = _second_derivatives(ag, name)
+    torch = pytest.importorskip("torch")
+    tg, trequires, th = _second_derivatives(torch, name)
+    np.testing.assert_allclose(g, tg, rtol=1e-12)
+    assert requires == trequires
+    assert (h is None) == (th is None)
+    if h is not None:
+        np.testing.assert_allclose(h, th, rtol=1e-12)
