@@ -266,6 +266,8 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 from . import nested                          # torch.nested: jagged nested tensors
+from .interop import einops_hook as _einops_hook
+_einops_hook.install()   # einops finds deepgrad's backend, imported before or after autograd
 
 # PyTorch's dtype names (and its range); kept out of __all__ so that `from autograd import *` never hides
 # Python's float/int/bool/range

@@ -146,6 +146,9 @@ AUTOGRAD_FLOORS = {
     # torch.utils.benchmark's counterpart: the measurement (NumPy only), the timer and the table over it
     "autograd.utils.benchmark.measurement": 8.1, "autograd.utils.benchmark.timer": 8.2,
     "autograd.utils.benchmark.compare": 8.2, "autograd.utils.benchmark": 8.4,
+    # optional integrations (autograd.interop): einops's backend over the ops and bound methods; the watcher that
+    # loads it when einops is imported sits just under autograd's __init__
+    "autograd.interop.einops_backend": 7.95, "autograd.interop.einops_hook": 7.96, "autograd.interop": 7.97,
     "autograd": 8,
 }
 
