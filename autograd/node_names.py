@@ -63,6 +63,9 @@ DOUBLE_BACKWARD = {
     "SoftplusBackward0": "SoftplusBackwardBackward0", "ThresholdBackward0": "ThresholdBackwardBackward0",
     "AdaptiveAvgPool2DBackward0": "AdaptiveAvgPool2DBackwardBackward0",
     "AdaptiveMaxPool2DBackward0": "AdaptiveMaxPool2DBackwardBackward0",
+    # prod_backward, cumprod_backward and logcumsumexp_backward: formulas ending in a product, quotient, difference
+    "ProdBackward0": "MulBackward0", "ProdBackward1": "MulBackward0", "CumprodBackward0": "DivBackward0",
+    "LogcumsumexpBackward0": "SubBackward0",
 }
 
 

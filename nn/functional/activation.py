@@ -4,6 +4,7 @@ import warnings
 import autograd as ag
 from autograd.errors import ArgumentKindError, ArgumentRangeError, DtypeError
 from autograd.function import named as _named
+from autograd.node_names import shown_double_backward
 from autograd.shown_nodes import shown_over
 from autograd.int_fit import fitted_number
 from autograd.methods_inplace import inplace as _inplace_form
@@ -178,7 +179,8 @@ def logsigmoid(input):
     """log(sigmoid(x)), finite for large |x|."""
     _float_input("logsigmoid", input)
     # 0 - softplus(-x), not its negation: a +0 (not -0) at large x, as PyTorch's min(x, 0) - log1p(exp(-|x|))
-    return shown_over(0.0 - Softplus.apply(-input), "LogSigmoidBackward0", input)
+    negated = shown_double_backward(-input, "LogSigmoidBackwardBackward0")   # the input's one path: its gradient
+    return shown_over(0.0 - Softplus.apply(negated), "LogSigmoidBackward0", input)
 
 
 @nested_dispatch

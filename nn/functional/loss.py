@@ -140,7 +140,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         complex_forms.refuse('huber_loss', input, target)
     err = ag.abs(input - broadcast_target("huber_loss", input, target))
     small = ag.minimum(err, delta)
-    if weight is not None:
+    if weight is None:   # the abs is the input's one path: its create_graph gradient is PyTorch's huber_loss_backward
+        shown_double_backward(err, "HuberLossBackwardBackward0")
+    else:
         return weighted("huber_loss", 0.5 * small * small + delta * (err - small), weight, input, reduction, False)
     return shown_pointwise_loss(_reduce(0.5 * small * small + delta * (err - small), reduction, "huber_loss"),
                                 "HuberLossBackward0", input, target, err.shape)
@@ -543,6 +545,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if beta == 0:   # PyTorch hands this to l1_loss, whose graph ends in the reduction (or the abs)
         return _reduce(err, reduction, "smooth_l1_loss")
     small = ag.minimum(err, beta)
+    shown_double_backward(err, "SmoothL1LossBackwardBackward0")   # the input's one path (see huber_loss)
     return shown_pointwise_loss(_reduce(small * small * (0.5 / beta) + (err - small), reduction, "smooth_l1_loss"),
                                 "SmoothL1LossBackward0", input, target, err.shape)
 

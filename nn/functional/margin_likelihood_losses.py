@@ -10,6 +10,7 @@ import autograd as ag
 from autograd import arrays, complex_forms
 from autograd.ops.activation import Softplus
 from autograd.function import named
+from autograd.node_names import shown_double_backward
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 from autograd.errors import DtypeError, IndexRangeError, ShapeError, UnsupportedDtypeError
@@ -43,7 +44,9 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     target = _broadcastable(op, input, target)
     if complex_forms.active and (input.dtype.kind == "c" or target.dtype.kind == "c"):
         return _reduce(ag.log1p(ag.exp(-target * input)), reduction, op)   # complex: PyTorch's formula as it stands
-    return named(_reduce(Softplus.apply(-target * input), reduction, op), "SoftMarginLossBackward0")
+    # the product is the input's one path: its create_graph gradient shows as PyTorch's soft_margin_loss_backward
+    margin = shown_double_backward(-target * input, (None, "SoftMarginLossBackwardBackward0"))
+    return named(_reduce(Softplus.apply(margin), reduction, op), "SoftMarginLossBackward0")
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -210,8 +213,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     var = _variance_like(op, var, input)
     _check_reduction(op, reduction)
     var = var + (var.detach().clamp(min=eps) - var.detach())
-    diff = input - target
-    loss = 0.5 * (ag.log(var) + diff * diff / var)
+    loss = 0.5 * (ag.log(var) + (input - target) ** 2 / var)   # PyTorch's terms, so its create_graph nodes
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
     return _reduce(loss, reduction, op)
