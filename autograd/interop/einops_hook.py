@@ -24,7 +24,12 @@ class _EinopsImportWatcher(importlib.abc.MetaPathFinder):
         if name != "einops":
             return None
         _remove(self)
-        spec = importlib.util.find_spec(name)
+        spec = None
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            if spec is None:   # not installed (yet): keep watching, for a `pip install` later in this process
+                sys.meta_path.insert(0, self)
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
         run_module = spec.loader.exec_module
