@@ -60,6 +60,12 @@ def _reduction_args(op, input, dim, axis, keepdim, keepdims):
     return dim, keepdim
 
 
+def _dense(out):
+    """out, copied into C order where it is not: PyTorch lays a reduction's result out contiguously whatever the
+    input's strides, where NumPy keeps the input's order (so .view of a sum over a permuted tensor would fail)."""
+    return out if out.flags.c_contiguous else out.copy()
+
+
 def _expand(g, shape, axes, keepdims):
     """Reshape a reduced gradient so that it broadcasts against the input of shape `shape`."""
     if keepdims or not axes:
@@ -74,8 +80,9 @@ class Sum(Function):
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
         if ctx.xp is np:   # NumPy's ufunc itself: its warnings (inf + -inf) then come from here, where autograd
-            return np.add.reduce(x, axis=ctx.axes, keepdims=keepdims, dtype=dtype)   # ignores them as PyTorch
-        return x.sum(axis=ctx.axes, keepdims=keepdims, dtype=dtype)
+            # ignores them as PyTorch
+            return _dense(np.add.reduce(x, axis=ctx.axes, keepdims=keepdims, dtype=dtype))
+        return _dense(x.sum(axis=ctx.axes, keepdims=keepdims, dtype=dtype))
 
     def backward(ctx, gy):
         g = _expand(gy, ctx.shape, ctx.axes, ctx.keepdims)
@@ -88,7 +95,7 @@ class Mean(Function):
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
         ctx.count = int(np.prod([x.shape[a] for a in ctx.axes])) if ctx.axes else 1
-        return x.mean(axis=ctx.axes, keepdims=keepdims)
+        return _dense(x.mean(axis=ctx.axes, keepdims=keepdims))
 
     def backward(ctx, gy):
         g = _expand(gy, ctx.shape, ctx.axes, ctx.keepdims) / builtins.max(ctx.count, 1)
@@ -126,7 +133,7 @@ class Var(Function):
         centered = x - mean
         _spread(ctx, x, whole, ddof)
         ctx.save_for_backward(x)
-        return (centered * centered).sum(axis=ctx.axes, keepdims=keepdims) / ctx.denom
+        return _dense((centered * centered).sum(axis=ctx.axes, keepdims=keepdims) / ctx.denom)
 
     def backward(ctx, gy):
         x = ctx.saved_tensors[0]
@@ -146,7 +153,7 @@ class Std(Function):
         ctx.keepdims = keepdims
         centered = x - x.mean(axis=ctx.axes, keepdims=True)
         _spread(ctx, x, whole, ddof)
-        out = xp.sqrt((centered * centered).sum(axis=ctx.axes, keepdims=keepdims) / ctx.denom)
+        out = _dense(xp.sqrt((centered * centered).sum(axis=ctx.axes, keepdims=keepdims) / ctx.denom))
         ctx.save_for_backward(x, out)  # the returned array itself, so create_graph can differentiate through it
         return out
 
@@ -177,7 +184,7 @@ class Extremum(Function):
             raise ValueError(f"{'max' if largest else 'min'} over an empty axis (shape {x.shape}, axis {axis}) "
                              "has no value")
         ctx.keepdims = keepdims
-        out = (x.max if largest else x.min)(axis=ctx.axes, keepdims=True)
+        out = _dense((x.max if largest else x.min)(axis=ctx.axes, keepdims=True))
         ctx.save_for_backward(x, out)
         return out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if i not in ctx.axes])
 
@@ -204,7 +211,7 @@ class LogSumExp(Function):
         m = xp.where(xp.isfinite(m), m, 0)
         with np.errstate(divide="ignore"):  # a row of only -inf is -inf, as PyTorch says without a warning
             out = xp.log(xp.exp(x - m).sum(axis=ctx.axes, keepdims=True)) + m
-        out = out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if i not in ctx.axes])
+        out = _dense(out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if i not in ctx.axes]))
         ctx.save_for_backward(x, out)  # the returned array itself, so create_graph can differentiate through it
         return out
 
@@ -222,7 +229,7 @@ class Prod(Function):
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
         ctx.whole = axis is None
-        out = x.prod(axis=ctx.axes, keepdims=keepdims, dtype=dtype)
+        out = _dense(x.prod(axis=ctx.axes, keepdims=keepdims, dtype=dtype))
         ctx.save_for_backward(x, out)
         return out
 
@@ -470,7 +477,7 @@ def _arg(x, dim, keepdim, op):
     ndim = x.ndim
 
     def compute(xp, v):
-        out = getattr(xp, op)(v, axis=dim, keepdims=keepdim).astype(np.int64)
+        out = _dense(getattr(xp, op)(v, axis=dim, keepdims=keepdim).astype(np.int64))
         return out.reshape((1,) * ndim) if dim is None and keepdim else out
     return no_grad_op(op, compute, x)
 
@@ -493,6 +500,6 @@ def _truth(op, input, dim, keepdim, axis, keepdims):
     as_uint8 = input.dtype == np.uint8
 
     def compute(xp, v):
-        out = getattr(v, op)(axis=axes, keepdims=keepdim)
+        out = _dense(getattr(v, op)(axis=axes, keepdims=keepdim))
         return out.astype(np.uint8) if as_uint8 else out
     return no_grad_op(op, compute, input)
