@@ -71,6 +71,15 @@ def test_boolean_and_integer_reductions_match_torch(device):
         check_against_torch(fn, fn, [ints], device=device)
 
 
+def test_reduced_and_reordered_result_is_laid_out_as_torch(device):
+    """einops reorders before it reduces: the result is contiguous, as PyTorch's, so it views."""
+    torch = require_torch()
+    for module, x in ((ag, ag.tensor(X, device=device)), (torch, torch.tensor(X))):
+        out = einops.reduce(x, "b c (w w2) -> w2 b", "sum", w2=2)
+        assert out.is_contiguous() and out.stride() == (2, 1), module.__name__
+        np.testing.assert_allclose(np.asarray(out.view(-1).tolist()), X.reshape(2, 6, 2, 2).sum((1, 2)).T.ravel())
+
+
 def test_parse_shape_and_asnumpy(device):
     x = ag.tensor(X, device=device, requires_grad=True)
     assert einops.parse_shape(x, "b _ w") == {"b": 2, "w": 4}
