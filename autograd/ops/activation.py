@@ -13,6 +13,7 @@ from ..type_objects import channels_last_like
 from ..nested_dispatch import nested_dispatch
 from .dims import check_tensor, dim_or, normalize
 from .elementwise import _floating, maximum
+from .torch_half_log_softmax import half_log_softmax_lastdim
 
 
 _GELU_K = math.sqrt(2.0 / math.pi)
@@ -87,7 +88,11 @@ class Softmax(Function):
 
     def forward(ctx, x, axis, log):
         ctx.axis, ctx.log = axis, log
-        y = (ctx.device.log_softmax if log else ctx.device.softmax)(x, axis)
+        half = getattr(ctx, "half_in", (None,))[0] if log and ctx.device.host_memory else None
+        if half is not None and x.ndim and axis == x.ndim - 1 and x.size:   # PyTorch's 16-bit roundings (see file)
+            y = half_log_softmax_lastdim(x, half, ctx.xp)
+        else:
+            y = (ctx.device.log_softmax if log else ctx.device.softmax)(x, axis)
         if not y.flags.c_contiguous:   # a transposed input: PyTorch's result is contiguous (and .view()-able)
             y = ctx.xp.ascontiguousarray(y)
         ctx.save_for_backward(y)

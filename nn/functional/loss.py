@@ -5,9 +5,10 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor, arrays
-from autograd.bf16_dtype import is_bf16
+from autograd.bf16_dtype import is_bf16, is_half
 from autograd.ops.activation import Softplus
 from autograd.ops.loss import BinaryCrossEntropy, CrossEntropy, MseLoss
+from autograd.ops.torch_cascade_sum import CascadeSum
 from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast
 from autograd.node_names import shown_double_backward
@@ -183,13 +184,18 @@ def _kept_classes(t, ignore_index, weight, dtype):
     return safe, w
 
 
-def _weighted_mean(loss, w, keep):
+def _weighted_mean(loss, w, keep, sixteen=None):
     """sum(loss) / sum(w) over the entries that `keep` marks, with PyTorch's gradients: zero for the ignored
     entries even when the weights sum to 0 (a batch that is all padding gives a NaN loss but zero gradients, not
-    0/0 ones that would poison the weights)."""
-    total = w.sum()
+    0/0 ones that would poison the weights). `sixteen` ('weighted' or 'count') sums as PyTorch's CPU nll_loss does
+    in bfloat16/float16 (see _sum16)."""
     none_kept = ~keep.any()
-    kept_sum = ag.where(keep, loss, ag.zeros_like(loss)).sum()
+    if sixteen:
+        total = CascadeSum.apply(w, keep) if sixteen == "weighted" else keep.sum().to(loss.dtype)
+        kept_sum = CascadeSum.apply(loss, keep)
+    else:
+        total = w.sum()
+        kept_sum = ag.where(keep, loss, ag.zeros_like(loss)).sum()
     return kept_sum / ag.where(none_kept, 1.0, total) + ag.where(none_kept, float("nan"), ag.zeros_like(total))
 
 
@@ -278,7 +284,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if probabilities:
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
     refuse_weight_grad("nll_loss_forward", "weight", weight)
-    if weight is None and input.ndim == 2:  # the hot path
+    sixteen = is_half(input.dtype) and input.device.host_memory
+    if weight is None and input.ndim == 2 and not sixteen:  # the hot path
         loss = CrossEntropy.apply(input, t, ignore_index, label_smoothing, reduction)
         # the node shows PyTorch's nll_loss over log_softmax itself; with smoothing, the graph shown here
         return shown_cross_entropy(loss, input, reduction, label_smoothing, False) if label_smoothing else loss
@@ -297,6 +304,12 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                          f"{expected if not unbatched else '() or (1,)'}, got {tuple(t.shape)}{hint}")
     t = _class_targets("cross_entropy", t, n_classes, ignore_index, input.device)
     t = t.reshape(1) if unbatched else t
+    if sixteen:
+        loss = _cross_entropy16(x, t, weight, ignore_index, reduction, label_smoothing)
+        loss = loss.reshape(()) if unbatched and reduction == "none" else loss
+        # smoothing: PyTorch's graph is shown (its scalar products, its division by the integer count)
+        return shown_cross_entropy(loss, input, reduction, label_smoothing, weight is not None) if label_smoothing \
+            else loss
     rows = _to_rows(x, "LogSoftmaxBackwardDataBackward0")
     flat_t = t.reshape(-1)
     if weight is None:
@@ -341,6 +354,31 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
     return show_graph(total / count if count else total / 0.0, "DivBackward1", (0,), total)
 
 
+def _cross_entropy16(x, t, weight, ignore_index, reduction, label_smoothing):
+    """cross_entropy of bfloat16/float16 logits x (N, C, ...) on the host devices, op by op as PyTorch composes it
+    (log_softmax, nll_loss, then the smoothing term), so that every rounding to the 16-bit dtype is PyTorch's (the
+    fused node computes in float32: its gradients differed by an ulp in most elements)."""
+    logp = log_softmax(x, 1)
+    loss = nll_loss(logp, t, weight, ignore_index=ignore_index, reduction=reduction)
+    if not label_smoothing:
+        return loss
+    n_classes = x.shape[1]
+    keep = t != ignore_index
+    if weight is None:
+        smooth = -logp.sum(1)
+    else:
+        smooth = -(logp * weight.reshape((1, n_classes) + (1,) * (x.ndim - 2))).sum(1)
+    smooth = smooth.masked_fill(~keep, 0.0)
+    if reduction == "mean":
+        if weight is None:   # PyTorch's kernel divides by the integer count itself (5000, not bfloat16's 4992)
+            smooth = (smooth.sum().float() / keep.sum()).to(x.dtype)
+        else:
+            smooth = smooth.sum() / weight.gather(0, t.masked_select(keep).flatten()).sum()
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return (1 - label_smoothing) * loss + smooth * (label_smoothing / n_classes)
+
+
 def _weighted_cross_entropy(rows, t, weight, ignore_index, label_smoothing):
     logp = log_softmax(rows, axis=1)
     safe, kept = _kept_classes(t, ignore_index, None, rows.dtype)
@@ -383,11 +421,23 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     safe, w = _kept_classes(t, ignore_index, weight, rows.dtype)
     picked = -ag.take_along_axis(rows, safe.reshape(-1, 1), axis=1).reshape(-1)
     loss = picked * w
+    sixteen = _sum16(rows, weight)
     if reduction == "mean":
-        loss = _weighted_mean(loss, w, t != ignore_index)
+        loss = _weighted_mean(loss, w, t != ignore_index, sixteen)
+    elif reduction == "none":
+        loss = loss.reshape(expected)
     else:
-        loss = loss.reshape(expected) if reduction == "none" else loss.sum()
+        loss = CascadeSum.apply(loss, t != ignore_index) if sixteen else loss.sum()
     return shown_nll_loss(loss, input, reduction)
+
+
+def _sum16(rows, weight):
+    """None, or how PyTorch's CPU nll_loss sums bfloat16/float16 `rows` on the host devices: in the 16-bit dtype
+    through its cascade of partial sums ('weighted': the class weights too; 'count': the kept samples counted and
+    the count rounded to the dtype)."""
+    if not (is_half(rows.dtype) and rows.device.host_memory):
+        return None
+    return "count" if weight is None else "weighted"
 
 
 def _float_scores(op, input, what):
