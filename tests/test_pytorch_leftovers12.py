@@ -164,3 +164,59 @@ def test_half_losses_show_pytorchs_graph(case):
         y = Fn.nll_loss(x, t, **kwargs) if kind == "nll" else Fn.cross_entropy(x, t, **kwargs)
         shown.append(tree(y.grad_fn))
     assert shown[1] == shown[0]
+
+
+# ----- 3. next_functions of ops with a number, an index or a smaller copy ------------------------------------------
+def _graph(node, depth=0):
+    """(name, [the graph below, for each edge]) of a node, five levels down."""
+    if node is None or depth > 5:
+        return _name(node)
+    return _name(node), [_graph(n, depth + 1) for n, _ in node.next_functions]
+
+
+#: op(lib, F, x, y) with x (4, 3) and y (4, 3), both requiring grad
+_EDGES = {
+    "where_number_other": lambda L, F, x, y: L.where(x > 0, x, 0.0),
+    "where_number_input": lambda L, F, x, y: L.where(x > 0, 0.5, y),
+    "fmod_number": lambda L, F, x, y: L.fmod(x, 0.7),
+    "remainder_number": lambda L, F, x, y: L.remainder(x, 0.7),
+    "remainder_tensor": lambda L, F, x, y: L.remainder(x, y.abs() + 0.5),
+    "gather_smaller_index": lambda L, F, x, y: x.gather(1, L.tensor([[0], [1], [2], [0]])),
+    "gather_full_index": lambda L, F, x, y: x.gather(0, L.tensor([[0, 1, 2]] * 4)),
+    "max_dim": lambda L, F, x, y: x.max(1)[0],
+    "min_dim_keepdim": lambda L, F, x, y: x.min(0, keepdim=True).values,
+    "cdist": lambda L, F, x, y: L.cdist(x, y[:2]),
+    "cdist_constant": lambda L, F, x, y: L.cdist(x, y.detach()),
+    "repeat_interleave": lambda L, F, x, y: x.repeat_interleave(2),
+    "repeat_interleave_dim": lambda L, F, x, y: x.repeat_interleave(3, dim=1),
+    "repeat_interleave_counts": lambda L, F, x, y: x.repeat_interleave(L.tensor([1, 2, 0, 1]), dim=0),
+    "trace": lambda L, F, x, y: x[:3].trace(),
+    "diag_of_matrix": lambda L, F, x, y: x.diag(1),
+    "diag_of_vector": lambda L, F, x, y: x[0].diag(-1),
+    "pairwise_distance": lambda L, F, x, y: F.pairwise_distance(x, y),
+    "pairwise_distance_constant": lambda L, F, x, y: F.pairwise_distance(x.detach(), y),
+    "embedding_bag_mean": lambda L, F, x, y: F.embedding_bag(L.tensor([0, 2, 1, 2]), x, L.tensor([0, 2])),
+    "embedding_bag_max": lambda L, F, x, y: F.embedding_bag(L.tensor([[0, 2], [1, 3]]), x, mode="max"),
+    "embedding_bag_weighted": lambda L, F, x, y: F.embedding_bag(L.tensor([0, 2, 1, 2]), x, L.tensor([0, 2]),
+                                                                 mode="sum", per_sample_weights=y[:, 0]),
+}
+
+
+def _edges(lib, op):
+    x = lib.tensor(np.linspace(-1, 1, 12).reshape(4, 3), requires_grad=True)
+    y = lib.tensor(np.linspace(1, -0.5, 12).reshape(4, 3), requires_grad=True)
+    out = _EDGES[op](lib, _functional(lib), x, y)
+    (out * out).sum().backward()
+    return _graph(out.grad_fn), out.detach().numpy(), [None if t.grad is None else t.grad.numpy() for t in (x, y)]
+
+
+@pytest.mark.parametrize("op", sorted(_EDGES))
+def test_next_functions_as_pytorchs(op):
+    torch = _torch()
+    theirs, ours = _edges(torch, op), _edges(ag, op)
+    assert ours[0] == theirs[0]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12, atol=1e-12)
+    for mine, reference in zip(ours[2], theirs[2]):
+        assert (mine is None) == (reference is None)
+        if reference is not None:
+            np.testing.assert_allclose(mine, reference, rtol=1e-10, atol=1e-12)

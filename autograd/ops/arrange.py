@@ -134,14 +134,15 @@ def diag(input, diagonal=0):
     check_tensor("diag", input)
     if input.ndim == 2:
         # a copy, as PyTorch's diag, under its node's name
-        return named(globals()["diagonal"](input, diagonal).clone(), "DiagonalBackward0_copy")
+        return shown_over(globals()["diagonal"](input, diagonal).clone(), "DiagonalBackward0_copy", input)
     if input.ndim != 1:
         raise ShapeError(f"diag: expects a 1-D or 2-D tensor, got shape {input.shape}; use diagonal() or "
                          "diag_embed for batches")
     n = input.shape[0]
     square = mul(input.device.xp.eye(n, dtype=input.dtype), input)   # input along the main diagonal
     k = abs(diagonal)
-    return named(pad(square, ((0, k), (k, 0)) if diagonal >= 0 else ((k, 0), (0, k))), "DiagEmbedBackward0")
+    widths = ((0, k), (k, 0)) if diagonal >= 0 else ((k, 0), (0, k))
+    return shown_over(pad(square, widths), "DiagEmbedBackward0", input)
 
 
 def trace(input):
@@ -153,7 +154,7 @@ def trace(input):
         raise ShapeError(f"trace: expects a 2-D tensor, got shape {input.shape}; for a batch use "
                          f"x.diagonal(dim1=-2, dim2=-1).sum(-1)")
     out = _sum(diagonal(input))
-    return out.astype(np.int64) if input.dtype.kind in "iub" else named(out, "TraceBackward0")
+    return out.astype(np.int64) if input.dtype.kind in "iub" else shown_over(out, "TraceBackward0", input)
 
 
 def diff(input, n=1, dim=None, prepend=None, append=None, *, axis=None):

@@ -824,6 +824,8 @@ def where(condition, input=None, other=None):
     a, b = _promote(a, b, "where")
     if not isinstance(a, Tensor):
         a = Tensor(a, device=b.device, dtype=b.dtype if isinstance(a, (int, float)) else None)
+    elif not isinstance(b, Tensor):   # a tensor, as PyTorch wraps the number: next_functions lists it (None)
+        b = Tensor(b, device=a.device, dtype=a.dtype if isinstance(b, (int, float)) else None)
     cond = a._device.asarray(cond)      # a host array or list onto the op's device (no copy if there)
     return Where.apply(Tensor._make(cond, a._device, None, 0, False), a, b)
 

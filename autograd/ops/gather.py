@@ -67,8 +67,10 @@ def gather(input, dim, index, *, sparse_grad=False):
         return named(gather(input, d, picks.reshape(1)).reshape(()), "GatherBackward0")
     _check_index("gather", idx, input, d)
     crop = tuple(slice(None) if i == d else slice(0, m) for i, m in enumerate(idx.shape))
-    source = input if crop == (slice(None),) * input.ndim else input[crop]
-    return named(take_along_axis(source, picks, d), "GatherBackward0")
+    if crop == (slice(None),) * input.ndim:
+        return named(take_along_axis(input, picks, d), "GatherBackward0")
+    # a smaller index reads a slice of the input: PyTorch's one node has the input's own edge
+    return shown_over(take_along_axis(input[crop], picks, d), "GatherBackward0", input)
 
 
 class Scatter(Function):

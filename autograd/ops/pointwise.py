@@ -325,8 +325,11 @@ def _modulo(op, input, other, floor):
         raise UnsupportedDtypeError(f"{op}: not implemented for two bool operands (shapes {tuple(a.shape)} and "
                                     f"{tuple(b.shape)}), as in PyTorch (\"{op}_cpu\" not implemented for 'Bool'); "
                                     f"convert them first, e.g. a.long() % b.long()")
-    # PyTorch's node: RemainderBackward0 / FmodBackward0 for a number divisor, ...Backward1 for a tensor
-    return named(Modulo.apply(a, b, floor), f"{op.capitalize()}Backward{int(isinstance(other, Tensor))}")
+    # PyTorch's node: RemainderBackward0 / FmodBackward0 for a number divisor (with the input's edge alone),
+    # ...Backward1 for a tensor
+    if isinstance(other, Tensor):
+        return named(Modulo.apply(a, b, floor), f"{op.capitalize()}Backward1")
+    return shown_over(Modulo.apply(a, b, floor), f"{op.capitalize()}Backward0", input)
 
 
 def remainder(input, other):

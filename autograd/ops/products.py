@@ -7,6 +7,7 @@ import numpy as np
 
 from ..bf16_dtype import is_bf16, is_half
 from ..function import Function, keeping_result, named
+from ..shown_nodes import shown_over
 from ..tensor import Tensor
 from .. import autocast_state as autocast
 from .dims import check_tensor, normalize
@@ -221,7 +222,8 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         squared = add(add(_sum(mul(a, a), -1, keepdim=True), unsqueeze(_sum(mul(b, b), -1), -2)),
                       mul(matmul(a, b.mT), -2.0))
         return named(_root(where(squared > 0, squared, 0.0)), "ViewBackward0")   # PyTorch's last node there
-    return keeping_result(named(_distance(sub(unsqueeze(a, -2), unsqueeze(b, -3)), p), "CdistBackward0"))
+    # PyTorch's one node over x1's and x2's own edges
+    return keeping_result(shown_over(_distance(sub(unsqueeze(a, -2), unsqueeze(b, -3)), p), "CdistBackward0", x1, x2))
 
 
 def _root(squared):

@@ -11,6 +11,7 @@ from .. import complex_forms
 from ..dtypes import get_default_dtype, is_floating
 from ..errors import DtypeError, EmptyReductionError, ShapeError
 from ..function import Function, named
+from ..shown_nodes import shown_over
 from ..return_types import return_type
 from ..tensor import Tensor
 from ..nested_dispatch import nested_dispatch
@@ -364,8 +365,8 @@ def _extreme(op, input, dim, keepdim, axis, keepdims, largest, result):
     if not keepdim and input.ndim:
         shape = input.shape[:d] + input.shape[d + 1:]
         values, indices = values.reshape(shape), indices.reshape(shape)
-    if values is not input:   # PyTorch's one node for max(dim) / min(dim)
-        named(values, op.capitalize() + "Backward0")
+    if values is not input:   # PyTorch's one node for max(dim) / min(dim), over the input's own edge
+        shown_over(values, op.capitalize() + "Backward0", input)
     return result(values, indices)
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..broadcast import unbroadcast
 from ..function import Function, named
+from ..shown_nodes import show_graph, shown_over
 from ..tensor import Tensor
 from ..nested_dispatch import nested_dispatch
 from .dims import check_tensor, normalize, required_dim, resolve
@@ -405,14 +406,16 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         _check_output_size(output_size, x.shape[d] * int(repeats))
         shape = x.shape[:d + 1] + (int(repeats),) + x.shape[d + 1:]
         y = broadcast_to(unsqueeze(x, d + 1), shape)
-        return reshape(y, x.shape[:d] + (x.shape[d] * int(repeats),) + x.shape[d + 1:])
+        out = reshape(y, x.shape[:d] + (x.shape[d] * int(repeats),) + x.shape[d + 1:])
+        # PyTorch copies the expansion (clone) and views it; deepgrad's reshape does both in one node
+        return show_graph(out, "ViewBackward0", (("CloneBackward0", (0,)),), y)
     counts = np.asarray(counts, dtype=np.int64).reshape(-1)
     if counts.shape != (x.shape[d],) or (counts < 0).any():
         raise ShapeError(f"repeat_interleave: repeats must hold {x.shape[d]} non-negative counts (one per element "
                          f"of dim {d}), or a single count, got {counts.tolist()}")
     _check_output_size(output_size, int(counts.sum()))
     index = np.repeat(np.arange(x.shape[d]), counts)
-    return x[(slice(None),) * d + (x.device.asarray(index),)]
+    return shown_over(x[(slice(None),) * d + (x.device.asarray(index),)], "IndexSelectBackward0", x)
 
 
 def _repeated_positions(counts, output_size):

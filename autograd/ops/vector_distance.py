@@ -94,7 +94,10 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     shape = float_pair(x1, x2, "pairwise_distance", complex_ok=True)
     if not isinstance(p, numbers.Real):   # any real p, as PyTorch: 0 counts the differences, negative ones too
         raise ValueError(f"pairwise_distance: p must be a real number (or math.inf), got {p!r}")
-    return named(norm(x1 - x2 + eps, p, max(len(shape) - 1, 0), keepdim), "NormBackward1")
+    difference = x1 - x2
+    # PyTorch adds eps as a number (AddBackward1, one edge)
+    shifted = shown_over(difference + eps, "AddBackward1", difference)
+    return named(norm(shifted, p, max(len(shape) - 1, 0), keepdim), "NormBackward1")
 
 
 def dist(input, other, p=2):

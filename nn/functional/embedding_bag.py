@@ -10,7 +10,7 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor, complex_forms
 from autograd.errors import ArgumentRangeError, ShapeError, UnsupportedError
-from autograd.function import named
+from autograd.shown_nodes import shown_over
 from autograd.ops.dims import check_tensor
 
 from .embedding import embedding
@@ -113,7 +113,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     else:
         largest = picked.amax(1)
         out = ag.where((counts > 0)[:, None], largest, ag.zeros_like(largest))
-    return named(out, "EmbeddingBagBackward0")   # PyTorch's one node
+    # PyTorch's one node, over the weight's and per_sample_weights' own edges
+    return shown_over(out, "EmbeddingBagBackward0", weight, per_sample_weights)
 
 
 def _on_device(t, like):
