@@ -16,7 +16,7 @@ from .activation import softmax
 from .attention import scaled_dot_product_attention
 from .dropout import dropout
 from .linear import linear
-from autograd.errors import ArgumentError, ArgumentRangeError, ArgumentTypeError, ShapeError
+from autograd.errors import ArgumentError, ArgumentRangeError, ArgumentTypeError, DtypeError, ShapeError
 
 _OP = "multi_head_attention_forward"
 
@@ -224,8 +224,9 @@ def _check_shapes(query, key, value, key_padding_mask, attn_mask, num_heads):
         raise ArgumentError(f"{_OP}: key_padding_mask must be {'(N, S)' if batched else '(S,)'} for "
                          f"{'batched' if batched else 'unbatched'} inputs, got shape {tuple(key_padding_mask.shape)}")
     if attn_mask is not None and attn_mask.ndim not in (2, 3):
-        raise ValueError(f"{_OP}: attn_mask must be (L, S) or (N * num_heads, L, S), got shape "
-                         f"{tuple(attn_mask.shape)}")
+        raise ArgumentError(f"{_OP}: for {'batched (3-D)' if batched else 'unbatched (2-D)'} query, attn_mask must be "
+                            f"2-D (L, S) or 3-D (N * num_heads, L, S), got shape {tuple(attn_mask.shape)}; drop the "
+                            "extra dims (mask.reshape(L, S)) or fold the batch into them")
     return batched
 
 
@@ -235,9 +236,9 @@ def _check_masks(key_padding_mask, attn_mask, n, l, s, num_heads, dtype):
             raise ArgumentTypeError(f"{_OP}: {name} must be bool (True = masked) or float (added), got {m.dtype} "
                                     f"(shape {tuple(m.shape)}); convert it: {name}.bool()")
         if m is not None and m.dtype.kind == "f" and m.dtype not in (dtype, np.dtype(np.float32)):
-            raise TypeError(f"{_OP}: {name} is {m.dtype} but the query is {dtype}; a float mask is added to the "
-                            f"scores, so it must be float32 or the query's dtype: pass {name}.to({dtype}) (or a "
-                            "bool mask)")
+            raise DtypeError(f"{_OP}: {name} is {m.dtype} but the query is {dtype}; a float mask is added to the "
+                             f"scores, so it must be float32 or the query's dtype: pass {name}.to({dtype}) (or a "
+                             "bool mask)")
     if key_padding_mask is not None and tuple(key_padding_mask.shape) != (n, s):
         raise ArgumentError(f"{_OP}: key_padding_mask must have shape (N, S) = ({n}, {s}), got "
                             f"{tuple(key_padding_mask.shape)}")
