@@ -112,6 +112,13 @@ class StateDictError(KeyError, RuntimeError):
         return str(self.args[0]) if self.args else ""
 
 
+def _check_prefix(prefix, who, module):
+    """A name prefix must be a string: PyTorch fails joining it to a member's name (the same TypeError)."""
+    if not isinstance(prefix, str):
+        raise TypeError(f"{who}: prefix must be a str that starts every dotted name, got {type(prefix).__name__} "
+                        f"({prefix!r}) for {type(module).__name__}; pass e.g. prefix={str(prefix)!r}")
+
+
 def _state_dict_errors(module, problems, advice):
     """load_state_dict's message: PyTorch's header and one tab-indented line per problem, then `advice`."""
     return f"Error(s) in loading state_dict for {type(module).__name__}:\n\t" + "\n\t".join(problems) + "\n" + advice
@@ -347,6 +354,8 @@ class Module(ModuleExtras, ModuleStateHooks):
                 return
             memo.add(id(self))
         yield prefix, self
+        if prefix and self._modules:
+            _check_prefix(prefix, "named_modules", self)
         for name, child in self._modules.items():
             if child is not None:
                 yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
@@ -386,6 +395,8 @@ class Module(ModuleExtras, ModuleStateHooks):
             yield child
 
     def _named_members(self, store, prefix, recurse, remove_duplicate=True):
+        if prefix:
+            _check_prefix(prefix, {"_parameters": "named_parameters", "_buffers": "named_buffers"}[store], self)
         seen = set()
         modules = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse
                    else [(prefix, self)])
@@ -535,6 +546,7 @@ class Module(ModuleExtras, ModuleStateHooks):
         """
         if args:   # PyTorch's older positional form: state_dict(destination, prefix, keep_vars)
             destination, prefix, keep_vars = (list(args) + [destination, prefix, keep_vars][len(args):])[:3]
+        _check_prefix(prefix, "state_dict", self)
         out = OrderedDict() if destination is None else destination
         if destination is None:
             out._metadata = OrderedDict()   # dotted module name -> {'version': its _version}, as PyTorch
@@ -609,8 +621,7 @@ class Module(ModuleExtras, ModuleStateHooks):
                 continue
             if not hasattr(state_dict[key], "__array__"):   # a number, list or None: PyTorch refuses it too
                 mismatched.append(f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like '
-                                  f"object from checkpoint but received {type(state_dict[key])}; store tensors "
-                                  f"(e.g. torch.tensor(value)) in the state dict.")
+                                  f"object from checkpoint but received {type(state_dict[key])}")
                 continue
             value = _as_host_array(state_dict[key])
             if _lazy(target):   # a lazy layer's placeholder takes the checkpoint's shape (materialised below)
@@ -619,8 +630,9 @@ class Module(ModuleExtras, ModuleStateHooks):
             if target.shape == () and tuple(value.shape) == (1,):
                 value = value.reshape(())   # PyTorch's allowance: a 0-d entry saved as one element loads as 0-d
             if tuple(value.shape) != target.shape:
-                mismatched.append(f"size mismatch for {key}: copying a param with shape {ag.Size(value.shape)} from "
-                                  f"checkpoint, the shape in current model is {target.shape}.")
+                # torch.Size as PyTorch's line prints it: code that catches the error matches its text
+                mismatched.append(f"size mismatch for {key}: copying a param with shape torch.{ag.Size(value.shape)!r} "
+                                  f"from checkpoint, the shape in current model is torch.{ag.Size(target.shape)!r}.")
             else:
                 values[key] = value
         if hooked:
@@ -629,14 +641,16 @@ class Module(ModuleExtras, ModuleStateHooks):
         # error searches ("size mismatch for", "Unexpected key(s)"); deepgrad's advice follows them
         problems = []
         if strict and missing:
-            problems.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ".")
+            problems.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". ")
         if strict and unexpected:
-            problems.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".")
+            problems.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". ")
         problems += mismatched
         if problems:
             if any(m.startswith("size mismatch") for m in mismatched):
                 advice = ("load_state_dict copies into the model's own tensors and cannot change their shapes: build "
                           "the model with the checkpoint's sizes, or leave those keys out (strict=False loads the rest)")
+            elif any(m.startswith("While copying") for m in mismatched):
+                advice = "load_state_dict: store tensors (e.g. torch.tensor(value)) in the state dict"
             else:
                 advice = "load_state_dict: pass strict=False to load a subset"
             advice += prefix_hint(missing, unexpected) if strict else ""

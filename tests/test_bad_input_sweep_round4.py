@@ -126,8 +126,8 @@ MODULES = [
      RuntimeError, ValueError, ("vector_to_parameters", "[5]", "8 values")),
     ("load_state_dict_every_shape_named", "nn.Linear(3, 2).load_state_dict({'weight': torch.ones(3, 3), "
      "'bias': torch.ones(3)})", RuntimeError, KeyError,
-     ("Linear", "size mismatch for weight: copying a param with shape Size([3, 3])",
-      "the shape in current model is Size([2])")),
+     ("Linear", "size mismatch for weight: copying a param with shape torch.Size([3, 3])",
+      "the shape in current model is torch.Size([2])")),
 ]
 
 FUNCTIONAL = [

@@ -75,8 +75,8 @@ MISTAKES = [
                    r"Unexpected key\(s\) in state_dict: \"module\.weight\".*removeprefix\('module\.'\)"),
     ("a checkpoint with a different head size, even with strict=False",
      lambda torch: torch.nn.Linear(6, 3).load_state_dict(torch.nn.Linear(6, 5).state_dict(), strict=False),
-     RuntimeError, r"size mismatch for weight: copying a param with shape Size\(\[5, 6\]\) from checkpoint, "
-                   r"the shape in current model is Size\(\[3, 6\]\)"),
+     RuntimeError, r"size mismatch for weight: copying a param with shape torch\.Size\(\[5, 6\]\) from checkpoint, "
+                   r"the shape in current model is torch\.Size\(\[3, 6\]\)"),
     ("a float64 batch into a float32 model",
      lambda torch: torch.nn.Linear(4, 2)(torch.randn(3, 4).double()),
      TypeError, r"linear: input is float64 but weight is float32.*same dtype"),
