@@ -127,8 +127,9 @@ def load(model, filepath, skip_mismatch=False, by_name=False):
     try:
         stored = load_file(filepath)
     except CheckpointFileError as error:
-        if not filepath.endswith((".h5", ".hdf5")):
-            raise
+        if not filepath.endswith((".h5", ".hdf5")):   # the same type, named after the call the user made
+            raise type(error)(f"load_weights({filepath!r}): the file is not one load_weights reads ('.weights.h5', "
+                              f"'.keras' or '.safetensors'): {str(error).removeprefix('nn.load: ')}") from None
         raise UnreadableFileError(f"load_weights({filepath!r}): not a readable HDF5 file (file signature not found) "
                                   f"nor a safetensors file ({error}); write it again with model.save_weights, or "
                                   f"check that the file was copied whole") from error

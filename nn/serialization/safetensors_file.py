@@ -30,9 +30,10 @@ _MAX_BYTES = np.iinfo(np.intp).max  # no array, even an empty one, may have a la
 METADATA_KEY = "__metadata__"
 
 
-class CheckpointFileError(ValueError, pickle.UnpicklingError):
+class CheckpointFileError(ValueError, pickle.UnpicklingError, RuntimeError):
     """A file that is not a checkpoint deepgrad reads: a ValueError, and the UnpicklingError torch.load raises for
-    a file it cannot read (deepgrad never unpickles; the type is only for `except` clauses in ported code)."""
+    a file it cannot read, or the RuntimeError it raises for a truncated or corrupt zip checkpoint (deepgrad never
+    unpickles; the types are only for `except` clauses in ported code)."""
 
 
 class EmptyCheckpointError(CheckpointFileError, EOFError):

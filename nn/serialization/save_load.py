@@ -1,5 +1,6 @@
 """nn.save / nn.load: checkpoints to and from paths or open binary files, as torch.save/torch.load take them."""
 import contextlib
+import errno
 import io
 import os
 from collections import OrderedDict
@@ -75,8 +76,11 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         raise TypeError("nn.load: pickle_module must be None; deepgrad never unpickles checkpoints")
     label = _label(f)
     _check_map_location(map_location)
-    with _source(f, label) as (stream, size):
-        arrays, metadata = safetensors_file.read(stream, size, label)
+    try:
+        with _source(f, label) as (stream, size):
+            arrays, metadata = safetensors_file.read(stream, size, label)
+    except safetensors_file.CheckpointFileError as exc:   # the same type, its message led by the op
+        raise type(exc)(f"nn.load: {exc}") from None
     tensors = _to_tensors(arrays, map_location)
     if STRUCTURE_KEY in metadata:
         return structure.unflatten(metadata[STRUCTURE_KEY], tensors, label)
@@ -169,6 +173,12 @@ def _check_metadata(metadata, who):
 def _source(f, label):
     """Yield (binary stream at the file's start, its size in bytes) for `f`, a path or a file object."""
     if _is_path(f):
+        if os.path.isdir(f):
+            raise IsADirectoryError(errno.EISDIR, "nn.load: the path is a folder, not a checkpoint file; load a file "
+                                    "inside it", os.fspath(f))
+        if not os.path.exists(f):
+            raise FileNotFoundError(errno.ENOENT, "nn.load: no such file; check the path, or write the checkpoint "
+                                    "first with nn.save(obj, path)", os.fspath(f))
         with open(f, "rb") as opened:
             yield opened, os.fstat(opened.fileno()).st_size
         return
