@@ -49,9 +49,11 @@ def calculate_gain(nonlinearity, param=None):
     return _GAINS[nonlinearity]
 
 
-def _fans(t):
+def _fans(t, op="_calculate_fan_in_and_fan_out"):
     if t.ndim < 2:
-        raise ValueError(f"fan in and fan out need a tensor with at least 2 dimensions, got shape {t.shape}")
+        raise ValueError(f"{op}: fan in and fan out need a tensor with at least 2 dimensions (a weight matrix or conv "
+                         f"kernel), got shape {t.shape}; for a bias or other 1-D tensor use nn.init.uniform_, "
+                         "normal_ or zeros_")
     receptive = int(np.prod(t.shape[2:])) if t.ndim > 2 else 1
     return t.shape[1] * receptive, t.shape[0] * receptive
 
@@ -123,7 +125,7 @@ def xavier_uniform_(t, gain=1.0, generator=None):
     """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
     if _empty(t):
         return t
-    fan_in, fan_out = _fans(t)
+    fan_in, fan_out = _fans(t, "xavier_uniform_")
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     bound = math.sqrt(3.0) * std      # PyTorch's arithmetic, so that the float32 bound is PyTorch's too
     return uniform_(t, -bound, bound, generator)
@@ -134,14 +136,14 @@ def xavier_normal_(t, gain=1.0, generator=None):
     """Glorot normal: N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     if _empty(t):
         return t
-    fan_in, fan_out = _fans(t)
+    fan_in, fan_out = _fans(t, "xavier_normal_")
     return normal_(t, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
 
-def _kaiming_std(t, a, mode, nonlinearity):
+def _kaiming_std(t, a, mode, nonlinearity, op):
     if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"kaiming init: mode must be 'fan_in' or 'fan_out', got {mode!r}")
-    fan_in, fan_out = _fans(t)
+        raise ValueError(f"{op}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    fan_in, fan_out = _fans(t, op)
     fan = fan_in if mode == "fan_in" else fan_out
     return calculate_gain(nonlinearity, a) / math.sqrt(fan)
 
@@ -151,7 +153,7 @@ def kaiming_uniform_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generat
     """He uniform: U(-b, b) with b = gain * sqrt(3 / fan)."""
     if _empty(t):
         return t
-    bound = math.sqrt(3.0) * _kaiming_std(t, a, mode, nonlinearity)
+    bound = math.sqrt(3.0) * _kaiming_std(t, a, mode, nonlinearity, "kaiming_uniform_")
     return uniform_(t, -bound, bound, generator)
 
 
@@ -160,7 +162,7 @@ def kaiming_normal_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generato
     """He normal: N(0, std**2) with std = gain / sqrt(fan)."""
     if _empty(t):
         return t
-    return normal_(t, 0.0, _kaiming_std(t, a, mode, nonlinearity), generator)
+    return normal_(t, 0.0, _kaiming_std(t, a, mode, nonlinearity, "kaiming_normal_"), generator)
 
 
 def _standard_normal_mass(lo, hi):

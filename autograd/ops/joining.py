@@ -3,6 +3,7 @@ split takes a chunk size or a list of sizes; NumPy's sections are tensor_split).
 import builtins
 import functools
 import numbers
+import operator
 
 import numpy as np
 
@@ -131,6 +132,28 @@ def _split_at(x, bounds, dim):
     return tuple(out) if isinstance(out, tuple) else (out,)
 
 
+def _split_sizes(size, shape):
+    """split's list of piece sizes as ints; a TypeError naming split for a float or a non-sequence (int() would
+    truncate 1.5 silently)."""
+    try:
+        if isinstance(size, str):
+            raise TypeError
+        items = list(size)
+    except TypeError:
+        raise TypeError(f"split: split_size_or_sections must be an int (the chunk size) or a list or tuple of ints "
+                        f"(each piece's size), got {type(size).__name__} {size!r} (shape {shape}); e.g. "
+                        "x.split(2) or x.split([1, 2])") from None
+    sizes = []
+    for i, v in enumerate(items):
+        try:
+            sizes.append(operator.index(v))
+        except TypeError:
+            raise TypeError(f"split: split_size_or_sections must be a list or tuple of ints, but element {i} is "
+                            f"{type(v).__name__} {v!r} (sizes {items}, shape {shape}); give each piece's size as a "
+                            "whole number of elements") from None
+    return sizes
+
+
 @nested_dispatch
 def split(tensor, split_size_or_sections, dim=None, *, axis=None):
     """Pieces of `split_size_or_sections` elements along `dim` (an int: that chunk size, the last piece
@@ -147,7 +170,7 @@ def split(tensor, split_size_or_sections, dim=None, *, axis=None):
             raise ShapeError(f"split: split_size must be a positive int, got {size}")
         sizes = [size] * (n // size) + ([n % size] if n % size else []) if n else [0]
     else:
-        sizes = [int(v) for v in size]
+        sizes = _split_sizes(size, tensor.shape)
         if builtins.sum(sizes) != n or builtins.any(v < 0 for v in sizes):
             raise ShapeError(f"split: sizes {sizes} must be non-negative and add up to {n}, the length of "
                              f"dim {dim} (shape {tensor.shape})")

@@ -47,7 +47,11 @@ def index_put(input, indices, values, accumulate=False):
     indices = [on_device_of(input, index) for index in indices]
     values = on_device_of(input, values) if values.ndim == 0 else values
     if not accumulate:
-        return setitem(input, tuple(indices), values)
+        try:
+            return setitem(input, tuple(indices), values)
+        except (IndexError, ValueError, RuntimeError) as exc:   # the same type, named after the op that was called
+            message = str(exc)
+            raise type(exc)("index_put: " + message.removeprefix("setitem: ")) from None
     positions = []
     for index in indices:   # a mask stands for the positions of its True elements, one index per dim it covers
         positions += list(index.nonzero(as_tuple=True)) if index.dtype == np.bool_ else [index]
