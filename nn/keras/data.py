@@ -92,7 +92,9 @@ def _ordered(structure, names, what):
     if isinstance(structure, dict):
         missing = [n for n in names if n not in structure]
         if missing or len(structure) != len(names):
-            raise ValueError(f"the {what} dict has keys {sorted(structure)}; the model's {what}s are {names}")
+            problem = f'Missing data for {what} "{missing[0]}"' if missing else f"Unexpected keys in the {what} dict"
+            raise ValueError(f"{problem}: the {what} dict has keys {sorted(structure)}; the model's {what}s are "
+                             f"{names} (a dict's keys must be the names of the model's keras.Input / output layers)")
         return [structure[n] for n in names]
     if isinstance(structure, (list, tuple)):
         return list(structure)

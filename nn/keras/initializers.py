@@ -13,6 +13,8 @@ import inspect
 
 import numpy as np
 
+from autograd.errors import IdentifierError
+
 from . import random as keras_random
 from . import variables as _variables
 from . import settings
@@ -288,7 +290,7 @@ def get(identifier):
         return identifier
     if isinstance(identifier, dict) and "class_name" in identifier:
         from .saving.serialization import deserialize_keras_object   # saving imports the layers
-        return deserialize_keras_object(identifier)
+        return deserialized_identifier(deserialize_keras_object, identifier, "initializer")
     if isinstance(identifier, type) and issubclass(identifier, Initializer):
         return identifier()
     if isinstance(identifier, str):
@@ -299,8 +301,8 @@ def get(identifier):
         if key not in _NAMES:
             raise ValueError(f"unknown initializer {identifier!r}; known: {', '.join(_NAMES)}")
         return _NAMES[key]()
-    raise TypeError(f"an initializer must be a name, an Initializer or a function of the shape, got "
-                    f"{type(identifier).__name__}")
+    raise IdentifierError(f"Could not interpret initializer identifier: {identifier!r}; an initializer must be a "
+                          f"name, an Initializer or a function of the shape, got {type(identifier).__name__}")
 
 
 class STFT(Initializer):
@@ -326,7 +328,7 @@ class STFT(Initializer):
 _NAMES["stft"] = STFT
 STFTInitializer = STFT   # Keras 3 exports the class under both names
 
-from .serialize_api import serializers as _serializers  # noqa: E402
+from .serialize_api import deserialized_identifier, serializers as _serializers  # noqa: E402
 
 serialize, deserialize = _serializers("initializers", by_name=get)
 

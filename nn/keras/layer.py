@@ -44,7 +44,8 @@ from .static_shapes import static_outputs
 from .symbolic import KerasTensor, Node, dtype_name, flatten, flatten_sorted, is_symbolic, map_sorted, map_structure
 from .tracked_list import TrackedDict, TrackedList
 from .variables import Variable
-from .variable_arguments import checked_aggregation, checked_overwrite_flag, positional_weight_arguments
+from .variable_arguments import (checked_aggregation, checked_overwrite_flag, checked_weight_dtype,
+                                 checked_weight_shape, positional_weight_arguments)
 
 #: sizes tried for unknown (None) axes other than the batch when inferring output shapes
 _PROBE_SIZES = (32, 33)
@@ -680,14 +681,17 @@ class Layer(Module, metaclass=_LayerType):
             raise ValueError(f"{self.name} ({type(self).__name__}): cannot add the weight {name or '(unnamed)'!r}: "
                              "you cannot add new elements of state (variables) to a layer that is already built, as "
                              "in Keras. Create every weight in the `__init__()` method or in the `build()` method.")
-        dtype = float_dtype(dtype_name(dtype or self.dtype)) or np.dtype(dtype or self.dtype)
+        who = f"{self.name} ({type(self).__name__}).add_weight({name or '(unnamed)'!r})"
+        dtype = checked_weight_dtype(dtype or self.dtype, who)
+        dtype = float_dtype(dtype_name(dtype)) or np.dtype(dtype)
+        shape = checked_weight_shape(shape, who)
         if initializer is None:
             initializer = "glorot_uniform" if dtype.kind == "f" or float_dtype(dtype_name(dtype)) else "zeros"
         if any(n is None for n in (shape or ())):
             raise ValueError(f"{self.name} ({type(self).__name__}): the weight {name or '(unnamed)'!r} needs a fully "
                              f"defined shape, got {tuple(shape)}; Keras refuses None dimensions in a variable's shape "
                              "too (give every size, e.g. from the input shape in build())")
-        shape = tuple(int(n) for n in (shape or ()))
+        shape = tuple(int(n) for n in shape)
         if any(n < 0 for n in shape):
             raise ValueError(f"Cannot convert '{shape}' to a shape. Negative dimensions are not allowed: "
                              f"{self.name} ({type(self).__name__}).add_weight({name or '(unnamed)'!r}); give sizes "

@@ -239,7 +239,7 @@ def get(identifier):
     if identifier is None:
         return None
     if isinstance(identifier, dict):
-        return deserialize(identifier)
+        return deserialized_identifier(deserialize, identifier, "loss")
     if isinstance(identifier, str):
         if identifier in _CLASSES:
             return _CLASSES[identifier]()
@@ -282,6 +282,6 @@ for _public in (Loss, LossFunctionWrapper, BinaryFocalCrossentropy, CategoricalF
     _public.__module__ = __name__
 
 
-from .serialize_api import serializers as _serializers  # noqa: E402
+from .serialize_api import deserialized_identifier, serializers as _serializers  # noqa: E402
 
 serialize, deserialize = _serializers("losses", by_name=get)

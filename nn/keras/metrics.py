@@ -509,7 +509,7 @@ def get(identifier):
     if identifier is None:
         return None
     if isinstance(identifier, dict):
-        return deserialize(identifier)
+        return deserialized_identifier(deserialize, identifier, "metric")
     if isinstance(identifier, str):
         cls = _metric_class(identifier)
         if cls is None:
@@ -553,7 +553,7 @@ for _public in (Metric, Mean, Sum, MeanMetricWrapper, *(c for c in vars(metrics_
     _public.__module__ = __name__
 
 
-from .serialize_api import serializers as _serializers  # noqa: E402
+from .serialize_api import deserialized_identifier, serializers as _serializers  # noqa: E402
 
 serialize, deserialize = _serializers("metrics", by_name=metric_object)
 

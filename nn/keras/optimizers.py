@@ -154,7 +154,7 @@ def get(identifier):
         name = identifier.get("class_name")
         if isinstance(name, str) and name.lower() in _NAMES and "module" not in identifier:   # {'class_name': 'adam'}
             return _NAMES[name.lower()].from_config(identifier.get("config", {}))
-        return deserialize(identifier)
+        return deserialized_identifier(deserialize, identifier, "optimizer")
     if isinstance(identifier, str):
         key = identifier.lower()
         if key not in _NAMES:
@@ -185,6 +185,6 @@ for _optimizer in (Adam, AdamW, RMSprop, Adagrad, Adadelta, Adafactor, Adamax, F
     if _optimizer.build is Optimizer.build:
         _optimizer.build = Optimizer._build_var_list
 
-from .serialize_api import serializers as _serializers  # noqa: E402
+from .serialize_api import deserialized_identifier, serializers as _serializers  # noqa: E402
 
 serialize, deserialize = _serializers("optimizers", by_name=get)

@@ -58,7 +58,7 @@ def get(identifier):
     if identifier is None:
         return None
     if isinstance(identifier, dict):
-        found = deserialize(identifier)
+        found = deserialized_identifier(deserialize, identifier, "regularizer")
     elif isinstance(identifier, str):
         found = _BY_NAME.get(identifier)
         if found is None:
@@ -73,7 +73,7 @@ def get(identifier):
     return found() if isinstance(found, type) else found
 
 
-from .serialize_api import serializers as _serializers  # noqa: E402
+from .serialize_api import deserialized_identifier, serializers as _serializers  # noqa: E402
 
 serialize, deserialize = _serializers("regularizers", by_name=lambda name: get(name))
 

@@ -48,3 +48,13 @@ def serializers(kind, by_name=None):
     serialize.__qualname__, deserialize.__qualname__ = "serialize", "deserialize"
     serialize.__signature__, deserialize.__signature__ = serialize_signature, deserialize_signature
     return serialize, deserialize
+
+
+def deserialized_identifier(deserialize, identifier, kind):
+    """What a `get(identifier)` makes of a config dict: `deserialize(identifier)`, or, for a class it cannot find,
+    the ValueError Keras's get raises ('Could not interpret {kind} identifier'), still the TypeError it was."""
+    from autograd.errors import IdentifierError
+    try:
+        return deserialize(identifier)
+    except TypeError as exc:
+        raise IdentifierError(f"Could not interpret {kind} identifier: {identifier!r:.200}; {exc}") from None

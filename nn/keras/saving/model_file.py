@@ -14,6 +14,8 @@ import os
 import warnings
 import zipfile
 
+from autograd.errors import IdentifierError
+
 from ...serialization import load as load_tensors
 from ...serialization import load_metadata
 from ...serialization import save as save_tensors
@@ -148,6 +150,10 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     it was compiled.
     custom_objects maps class and function names to the user's own; safe_mode is accepted for Keras's API
     (nn.keras never runs code stored in a file)."""
+    if not isinstance(filepath, (str, os.PathLike)):   # Keras finds no format it reads: its ValueError
+        raise IdentifierError(f"File format not supported: filepath={filepath!r}. keras.saving.load_model takes the "
+                              f"path (str or os.PathLike) of a '.keras' or legacy '.h5' file, got "
+                              f"{type(filepath).__name__}")
     filepath = os.fspath(filepath)
     if filepath.endswith((".h5", ".hdf5")) and os.path.exists(filepath):
         return load_legacy_h5_model(filepath, custom_objects, compile, safe_mode)
