@@ -220,3 +220,36 @@ def test_next_functions_as_pytorchs(op):
         assert (mine is None) == (reference is None)
         if reference is not None:
             np.testing.assert_allclose(mine, reference, rtol=1e-10, atol=1e-12)
+
+
+# ----- 4. forward-mode AD: the dtype of a tangent beside a constant of another float dtype ------------------------
+#: op(lib, d, c32, c64) with d a float64 dual tensor carrying a float32 tangent
+_TANGENT_DTYPES = {
+    "add_float32_constant": lambda L, d, c, c64: d + c,
+    "radd_float32_constant": lambda L, d, c, c64: c + d,
+    "sub_float32_constant": lambda L, d, c, c64: d - c,
+    "where_float32_constant": lambda L, d, c, c64: L.where(c > 3.5, d, c),
+    "sum_of_sum": lambda L, d, c, c64: (d + c).sum(),
+    "add_float64_constant": lambda L, d, c, c64: d + c64,
+    "mul_float32_constant": lambda L, d, c, c64: d * c,
+    "div_float32_constant": lambda L, d, c, c64: d / c,
+    "exp": lambda L, d, c, c64: d.exp() + c,
+}
+
+
+def _tangent(lib, op):
+    fwad = lib.autograd.forward_ad
+    with fwad.dual_level():
+        d = fwad.make_dual(lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64), lib.tensor([0.5, 0.25, -1.0]))
+        c = lib.tensor([3.0, 4.0, 5.0])
+        y = _TANGENT_DTYPES[op](lib, d, c, c.double())
+        primal, tangent = fwad.unpack_dual(y)
+        return str(primal.dtype).replace("torch.", ""), str(tangent.dtype).replace("torch.", ""), tangent.numpy()
+
+
+@pytest.mark.parametrize("op", sorted(_TANGENT_DTYPES))
+def test_forward_ad_tangent_dtype_as_pytorchs(op):
+    torch = _torch()
+    theirs, ours = _tangent(torch, op), _tangent(ag, op)
+    assert ours[:2] == theirs[:2]
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-6)

@@ -10,6 +10,7 @@ from ..bf16_dtype import is_bf16, is_half
 from ..dtypes import complex_dtype_of, get_default_complex_dtype, get_default_dtype, is_floating, promoted
 from ..errors import ArgumentRangeError, DtypeError, IntegerDivisionError, UnsupportedDtypeError, not_a_tensor
 from ..function import Function, named
+from ..func_levels import dual_nodes
 from ..int_fit import fitted
 from ..tensor import Tensor
 from ..nested_kind import NestedBase, is_nested
@@ -339,6 +340,21 @@ def _promote(a, b, op):
     return _promote_slow(a, b, op)
 
 
+#: ops whose forward-mode derivative only moves the tangents: a constant operand's dtype decides the tangent's
+_TANGENT_MOVERS = frozenset(("add", "sub", "where"))
+_SINGLE_DOUBLE = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _constant_kept(op, a, b, wide):
+    """Whether d + c (float64 d, float32 c without a gradient) runs on c as it is while a dual level is open, so that
+    Function.apply notes float32 as the constant's dtype: PyTorch's tangent of d + c is then float32 (the tangent's
+    plus the zero tangent's dtype), where a cast copy would make it float64. NumPy gives the same values."""
+    if op not in _TANGENT_MOVERS or a.dtype not in _SINGLE_DOUBLE or b.dtype not in _SINGLE_DOUBLE:
+        return False
+    narrow = b if a.dtype == wide else a
+    return narrow.dtype != wide and not narrow.requires_grad and np.result_type(a.dtype, b.dtype) == wide
+
+
 def _promote_slow(a, b, op):
     ta = isinstance(a, Tensor)
     tb = isinstance(b, Tensor)
@@ -368,7 +384,9 @@ def _promote_slow(a, b, op):
                 a = a.astype(db)
             elif fa == fb:   # same category: a 0-d tensor beside a dimensioned one takes its dtype (PyTorch)
                 wide = da if (b.ndim == 0 < a.ndim) else db if (a.ndim == 0 < b.ndim) else promoted(da, db)
-                if fa or wide.kind in "iu":   # the converted float keeps its gradient's dtype (cast in the graph)
+                if dual_nodes and _constant_kept(op, a, b, wide):
+                    pass   # under forward AD: the operand keeps its dtype, which PyTorch's tangent promotes with
+                elif fa or wide.kind in "iu":   # the converted float keeps its gradient's dtype (cast in the graph)
                     a, b = a.astype(wide), b.astype(wide)
         return a, b
     t, other = (a, b) if ta else (b, a)
