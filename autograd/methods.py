@@ -99,6 +99,9 @@ def _operator_comparison(fn):
 
 
 def _setitem(self, index, value):
+    if isinstance(value, (str, bytes)):   # NumPy would read '1.5' as a number: PyTorch refuses text
+        raise TypeError(f"setitem: can't assign a {type(value).__name__} ({value!r:.40}) to a {self._data.dtype} "
+                        f"tensor of shape {tuple(self.shape)}; assign a number or a tensor, e.g. x[i] = float(text)")
     if type(value) is int:
         value = fitted(value, self._data.dtype, "setitem")
     if state.enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):

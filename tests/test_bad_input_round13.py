@@ -2,9 +2,9 @@
 _round11.py, test_bad_input_round12.py), probed where the earlier rounds went least: tensor indexing and views
 (float and out-of-range indices, bool masks of the wrong shape, index_put with values that do not fit, view of a
 transposed tensor, expand to a smaller size, reshape and unflatten with two -1s, narrow/select past the end,
-movedim duplicates, split by a float), cat/stack/gather/scatter edge cases, nn.Module API misuse (register_buffer
-of a number, dotted names, a Tensor assigned over a Parameter, a prefix that is not a string, load_state_dict's
-message text), optimizer param groups and hyper-parameters, nn.init of 1-D tensors, grouped convolutions,
+movedim duplicates, split and chunk by a float, text assigned into a tensor), cat/stack/hstack/gather/scatter
+edge cases, nn.Module API misuse (register_buffer of a number, dotted names, a Tensor assigned over a Parameter, a
+prefix that is not a string, load_state_dict's message text), optimizer param groups and hyper-parameters, nn.init of 1-D tensors, grouped convolutions,
 MultiheadAttention / Transformer masks of other ranks and dtypes, torch.save/torch.load of missing, truncated or
 foreign files, and DataLoader worker arguments. Each must raise the exception type PyTorch raises, still an
 instance of the type deepgrad raised before, with a message naming the op, the shapes, dtypes or values involved
@@ -54,6 +54,12 @@ INDEXING_VIEWS = [
     ("split_sizes_of_floats", "torch.ones(2, 3).split([1.5, 0.5])", TypeError, Exception,
      ("split", "element 0", "float 1.5", "whole number")),
     ("split_sizes_a_string", f"{T}.split('1')", TypeError, Exception, ("split", "str '1'")),
+    ("chunk_by_a_float", f"{T}.chunk(1.5)", TypeError, ValueError, ("chunk", "float 1.5", "x.chunk(2)")),
+    ("hstack_of_nothing", "torch.hstack([])", RuntimeError, Exception, ("hstack", "non-empty", "at least one")),
+    ("vstack_of_nothing", "torch.vstack([])", RuntimeError, ValueError, ("vstack", "non-empty")),
+    ("column_stack_of_nothing", "torch.column_stack([])", RuntimeError, ValueError, ("column_stack", "non-empty")),
+    ("setitem_of_a_string", f"x = {T}\nx[0] = 'a'", TypeError, Exception,
+     ("setitem", "can't assign a str", "float32", "(2, 3)")),
     ("cat_of_nothing", "torch.cat([])", ValueError, ValueError, ("cat", "at least one tensor")),
     ("cat_of_one_tensor", f"torch.cat({T})", TypeError, TypeError, ("cat", "got one Tensor", "cat([t], ...)")),
     ("stack_of_other_shapes", "torch.stack([torch.ones(2), torch.ones(3)])", RuntimeError, ValueError,
@@ -101,6 +107,8 @@ MODULES = [
      RuntimeError, ValueError, ("conv1d", "3 channels", "groups=2")),
     ("conv_transpose2d_groups_not_dividing", "F.conv_transpose2d(torch.ones(1, 3, 4, 4), torch.ones(3, 2, 2, 2), "
      "groups=2)", RuntimeError, ValueError, ("conv_transpose2d", "groups=2", "Size([3, 2, 2, 2])")),
+    ("conv2d_groups_a_float", "F.conv2d(torch.ones(1, 4, 5, 5), torch.ones(4, 2, 3, 3), groups=2.0)", TypeError,
+     ValueError, ("conv2d", "groups must be an int", "float 2.0")),
     ("Conv2d_groups_not_dividing", "nn.Conv2d(3, 4, 3, groups=2)", ValueError, ValueError,
      ("Conv2d", "in_channels=3", "groups=2")),
 ]
@@ -173,6 +181,9 @@ ACCEPTED = [
     ("named_parameters_prefix_a_string", "[n for n, _ in nn.Linear(3, 2).named_parameters(prefix='enc')]"),
     ("state_dict_prefix_a_string", "list(nn.Linear(3, 2).state_dict(prefix='enc.'))"),
     ("named_modules_prefix_an_int_without_children", "[n for n, _ in nn.Linear(3, 2).named_modules(prefix=3)]"),
+    ("select_by_a_0d_integer_tensor", "torch.arange(6.0).reshape(2, 3).select(1, torch.tensor(2))"),
+    ("select_by_a_numpy_integer", "torch.arange(6.0).reshape(2, 3).select(0, np.int64(-1))"),
+    ("setitem_of_a_number", "x = torch.zeros(2, 3)\nx[0] = 1.5\nx"),
     ("SGD_parameter_listed_twice", P + "o = optim.SGD([p, p], lr=0.1)\nlen(o.param_groups[0]['params'])"),
 ]
 
@@ -229,6 +240,15 @@ def test_split_no_longer_truncates_float_sizes():
     with pytest.raises(TypeError):
         torch.ones(2, 3).split([1.5, 1.0])
     assert [tuple(p.shape) for p in torch.ones(2, 3).split([1, 1])] == [(1, 3), (1, 3)]
+
+
+def test_setitem_no_longer_reads_text_as_a_number():
+    """x[0] = '1.5' stored 1.5 before (NumPy parsed the string); PyTorch refuses text."""
+    import autograd as torch
+    x = torch.zeros(2)
+    with pytest.raises(TypeError):
+        x[0] = "1.5"
+    assert x.tolist() == [0.0, 0.0]
 
 
 def test_named_parameters_no_longer_takes_an_int_prefix():

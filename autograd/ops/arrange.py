@@ -239,25 +239,33 @@ def _as_tuple(value):
     return value if isinstance(value, tuple) else (value,)
 
 
+def _stack_parts(op, tensors):
+    """The tensors of a hstack-family call, at least one (PyTorch's RuntimeError otherwise, named after `op`)."""
+    parts = _tensor_list(op, (tensors,))
+    if not parts:
+        raise ShapeError(f"{op} expects a non-empty sequence of tensors, got {tensors!r}; pass at least one tensor")
+    return parts
+
+
 def hstack(tensors):
     """The tensors joined column-wise: along dim 0 for 1-D tensors, dim 1 otherwise."""
-    parts = _as_tuple(atleast_1d(*_tensor_list("hstack", (tensors,))))
+    parts = _as_tuple(atleast_1d(*_stack_parts("hstack", tensors)))
     return cat(parts, 0 if parts[0].ndim == 1 else 1)
 
 
 def vstack(tensors):
     """The tensors (1-D ones as rows) joined along dim 0."""
-    return cat(_as_tuple(atleast_2d(*_tensor_list("vstack", (tensors,)))), 0)
+    return cat(_as_tuple(atleast_2d(*_stack_parts("vstack", tensors))), 0)
 
 
 def dstack(tensors):
     """The tensors (made at least 3-D) joined along dim 2."""
-    return cat(_as_tuple(atleast_3d(*_tensor_list("dstack", (tensors,)))), 2)
+    return cat(_as_tuple(atleast_3d(*_stack_parts("dstack", tensors))), 2)
 
 
 def column_stack(tensors):
     """0-d and 1-D tensors as columns, others as they are, joined along dim 1."""
-    parts = [reshape(t, (t.numel(), 1)) if t.ndim <= 1 else t for t in _tensor_list("column_stack", (tensors,))]
+    parts = [reshape(t, (t.numel(), 1)) if t.ndim <= 1 else t for t in _stack_parts("column_stack", tensors)]
     return cat(parts, 1)
 
 

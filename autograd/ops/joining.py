@@ -13,7 +13,7 @@ from ..function import Function, named
 from ..tensor import Tensor
 from ..nested_dispatch import nested_dispatch
 from .dims import check_tensor, dim_or as _dim_or, normalize
-from ..errors import ArgumentRangeError, ShapeError
+from ..errors import ArgumentRangeError, ShapeError, SizeTypeError
 
 
 def _row_major_unless_channels_last(xp, out):
@@ -183,7 +183,10 @@ def split(tensor, split_size_or_sections, dim=None, *, axis=None):
 @nested_dispatch
 def chunk(input, chunks, dim=0):
     """At most `chunks` pieces along `dim`, each of ceil(n / chunks) elements but the last (torch.chunk)."""
-    if not isinstance(chunks, numbers.Integral) or chunks <= 0:
+    if not isinstance(chunks, numbers.Integral) or isinstance(chunks, bool):   # PyTorch's parser: a TypeError
+        raise SizeTypeError(f"chunk: chunks must be an int (the number of pieces), got {type(chunks).__name__} "
+                            f"{chunks!r}; e.g. x.chunk(2)")
+    if chunks <= 0:
         raise ShapeError(f"chunk: chunks must be a positive int, got {chunks!r}")
     check_tensor("chunk", input)
     n = input.shape[normalize("chunk", dim, input.ndim)] if input.ndim else 0

@@ -2,6 +2,7 @@
 out-of-place writes slice_scatter, select_scatter and diagonal_scatter (a copy of input with src written into
 the part), composites of indexing and setitem, so both inputs get their gradients."""
 import numbers
+import operator
 
 import numpy as np
 
@@ -15,8 +16,12 @@ from ..errors import ArgumentRangeError, DimRangeError, DtypeError, ShapeError, 
 
 
 def _index(op, index, size, dim, shape):
-    if not isinstance(index, numbers.Integral) or isinstance(index, bool):
+    if isinstance(index, bool):
         raise TypeError(f"{op}: index must be an int, got {index!r}")
+    try:   # an int, or what stands for one as PyTorch takes it (a NumPy integer, a 0-d integer tensor)
+        index = operator.index(index)
+    except TypeError:
+        raise TypeError(f"{op}: index must be an int, got {index!r}") from None
     if not -size <= index < size:
         raise IndexError(f"{op}: index {index} is out of range for dim {dim} of size {size} (shape {tuple(shape)})")
     return int(index) % size

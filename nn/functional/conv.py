@@ -11,7 +11,7 @@ from autograd.ops.dims import check_tensor
 from autograd import autocast_state as autocast, complex_forms
 
 from ._args import pair, same_dtype, single
-from autograd.errors import ArgumentRangeError, ShapeError
+from autograd.errors import ArgumentRangeError, ShapeError, SizeTypeError
 
 
 LAYOUTS = {1: "(N, C, L) or (C, L)", 2: "(N, C, H, W) or (C, H, W)", 3: "(N, C, D, H, W) or (C, D, H, W)"}
@@ -29,7 +29,10 @@ def check_conv_args(op, x, w, b, groups, spatial, transposed=False):
     if 0 in w.shape[2:]:   # an empty kernel would give an all-zero (or bias-only) output without a word
         raise ShapeError(f"{op}: kernel size should be greater than zero, got weight shape {w.shape} (kernel "
                          f"{tuple(w.shape[2:])}); build the layer with kernel_size >= 1")
-    if not isinstance(groups, numbers.Integral) or groups < 1 or w.shape[0] % groups:
+    if not isinstance(groups, numbers.Integral) or isinstance(groups, bool):   # PyTorch's parser: a TypeError
+        raise SizeTypeError(f"{op}: groups must be an int, got {type(groups).__name__} {groups!r} (weight shape "
+                            f"{w.shape}); e.g. groups=2")
+    if groups < 1 or w.shape[0] % groups:
         raise ShapeError(f"{op}: groups={groups} must be >= 1 and divide weight.shape[0] = {w.shape[0]} "
                          f"(weight shape {w.shape})")
     channels = x.shape[-1 - spatial]
