@@ -286,8 +286,9 @@ _NAMES = {"uniform": RandomUniform, "normal": RandomNormal, "zeros": Zeros, "one
 def get(identifier):
     """An initializer from a name ('glorot_uniform', 'zeros', ...), a serialized config ({'class_name': ...,
     'config': ...}), an Initializer, or a function of the shape."""
-    if isinstance(identifier, Initializer) or (callable(identifier) and not isinstance(identifier, type)):
-        return identifier
+    if identifier is None or isinstance(identifier, Initializer) or (callable(identifier) and
+                                                                     not isinstance(identifier, type)):
+        return identifier   # None as Keras's get gives it back
     if isinstance(identifier, dict) and "class_name" in identifier:
         from .saving.serialization import deserialize_keras_object   # saving imports the layers
         return deserialized_identifier(deserialize_keras_object, identifier, "initializer")

@@ -4,8 +4,11 @@ Both are Layers, so they nest; both train with compile/fit/evaluate/predict (tra
 nn.Module.fit uses.
 """
 import inspect
+import os
 
 import numpy as np
+
+from autograd.errors import IdentifierError
 
 from ..module import Module
 from . import masking
@@ -20,6 +23,14 @@ from .naming import unique_name
 from .symbolic import (KerasTensor, Node, flatten, flatten_as, flatten_sorted, keyed_like, map_sorted,
                        map_structure)
 
+
+
+def _check_path(filepath, who, keras_words):
+    """A file name for save / save_weights / load_weights: a str or os.PathLike; anything else is the ValueError
+    Keras raises (it finds no extension it knows), still the TypeError os.fspath raised before."""
+    if not isinstance(filepath, (str, os.PathLike)):
+        raise IdentifierError(f"{keras_words}: filepath={filepath!r}. Model.{who} takes a file name (str or "
+                              f"os.PathLike), got {type(filepath).__name__}; e.g. 'model.keras' or 'model.weights.h5'")
 
 class NotAKerasTensorError(TypeError, ValueError):
     """keras.Model was given data (arrays, tensors) instead of KerasTensors: a ValueError, as Keras raises, and a
@@ -149,6 +160,7 @@ class Model(TrainingSteps, Layer):
     def save_weights(self, filepath, overwrite=True):
         """Write every weight (and a compiled model's optimizer variables) to a '.weights.h5' file in real Keras's
         HDF5 layout; other names, or without h5py, a safetensors file (nn.save) that load_weights reads too."""
+        _check_path(filepath, "save_weights", "The filename must end in `.weights.h5`")
         weights_file.save(self, filepath, overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
@@ -156,6 +168,7 @@ class Model(TrainingSteps, Layer):
         model of the same architecture; real Keras's '.weights.h5' and '.keras' files are read too (h5py needed).
         As Keras, objects_to_skip=[layers or the optimizer] keeps theirs (a '.weights.h5' file only), and
         by_name=True matches a legacy '.h5' file's layers to this model's by their names."""
+        _check_path(filepath, "load_weights", "File format not supported")
         from .saving.weights_api import checked_load_options, keep_values
         by_name = bool(kwargs.get("by_name"))   # a legacy '.h5' file's layers matched by name (checked below)
         restore = keep_values(checked_load_options(filepath, kwargs))
@@ -170,6 +183,7 @@ class Model(TrainingSteps, Layer):
         """Write the whole model (config, weights, compile settings, optimizer state) to a '.keras' file, or to a
         legacy HDF5 file for a name ending in '.h5', that keras.models.load_model (nn.keras's or real Keras's)
         reads back (see saving/model_file.py)."""
+        _check_path(filepath, "save", "Invalid filepath extension for saving")
         from .saving.model_file import save_model
         save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 

@@ -2,9 +2,9 @@
 test_bad_input_round12.py): functional graphs whose outputs do not come from the inputs or whose inputs are not
 keras.Input tensors, Sequential.add of something that is not a layer, Input(shape=3), fit with a dict whose keys are
 not the inputs' names, predict on data of another shape, keras.saving.load_model of a missing file, a wrong
-extension or a number, load_weights of a file of another format, add_weight with an unknown initializer, dtype or a
-shape that is not whole numbers (2.5 was truncated to 2), and optimizers/losses/metrics/initializers/regularizers
-.get of unknown names and configs. Each runs on nn.keras and on real Keras 3 (torch backend) as the oracle: errors of
+extension or a number, save/save_weights/load_weights given a number, load_weights of a file of another format,
+Input with a negative batch_size, add_weight with an unknown initializer, dtype or a shape that is not whole numbers
+(2.5 was truncated to 2), and optimizers/losses/metrics/initializers/regularizers.get of unknown names and configs. Each runs on nn.keras and on real Keras 3 (torch backend) as the oracle: errors of
 Keras's type, still instances of nn.keras's old type, naming the call, the values and the fix; calls Keras accepts
 give Keras's values. Refusals kept where Keras goes on with something malformed are checked at the end."""
 import warnings
@@ -34,6 +34,8 @@ MODELS = [
      ValueError, ("keras.Model", "Dense")),
     ("sequential_add_a_number", "keras.Sequential().add(3)", ValueError, ValueError,
      ("add", "only layers can be added to a Sequential model", "int 3")),
+    ("input_negative_batch_size", "keras.Input((3,), batch_size=-1)", ValueError, Exception,
+     ("Input", "negative dimensions", "batch_size=-1", "batch_size=None")),
     ("input_shape_an_int", "keras.Input(shape=3)", ValueError, ValueError, ("Input", "shape=(3,)")),
     ("fit_dict_of_other_keys", TWO + "m.fit({'a': np.ones((4, 3)), 'c': np.ones((4, 2))}, np.ones((4, 1)), "
      "verbose=0)", ValueError, ValueError, ('Missing data for input "b"', "['a', 'c']", "['a', 'b']")),
@@ -53,6 +55,12 @@ SAVING = [
      ("File format not supported", "load_model", "int")),
     ("load_weights_of_a_text_file", SEQ + "open('{tmp}/x.txt', 'w').write('hi'); m.load_weights('{tmp}/x.txt')",
      ValueError, ValueError, ("load_weights", "x.txt", "'.weights.h5'")),
+    ("save_to_a_number", SEQ + "m.save(3)", ValueError, TypeError,
+     ("Invalid filepath extension for saving", "Model.save", "int", "'model.keras'")),
+    ("save_weights_to_a_number", SEQ + "m.save_weights(3)", ValueError, TypeError,
+     ("Model.save_weights", "int", "'model.weights.h5'")),
+    ("load_weights_of_a_number", SEQ + "m.load_weights(3)", ValueError, TypeError,
+     ("File format not supported", "Model.load_weights", "int")),
     ("save_weights_without_weights_h5", SEQ + "m.save_weights('{tmp}/m.h5')", ValueError, ValueError,
      ("save_weights", ".weights.h5")),
 ]
@@ -93,6 +101,9 @@ ACCEPTED = [
     ("add_weight_shape_of_numpy_ints", LAYER + "np.asarray(l.add_weight(shape=(np.int64(2), 3), initializer='ones'))"),
     ("add_weight_shape_a_list", LAYER + "np.asarray(l.add_weight(shape=[2], initializer='zeros'))"),
     ("add_weight_float64", LAYER + "np.asarray(l.add_weight(shape=(2,), initializer='ones', dtype='float64'))"),
+    ("initializers_get_of_none", "keras.initializers.get(None) is None"),
+    ("dense_kernel_initializer_none", "keras.layers.Dense(2, kernel_initializer=None)(np.ones((1, 3), "
+     "'float32')).shape"),
     ("optimizers_get_config_of_a_known_class", "keras.optimizers.get({'class_name': 'SGD', 'config': "
      "{'learning_rate': 0.5}}).learning_rate"),
 ]
@@ -102,6 +113,10 @@ KEPT_REFUSALS = [
     # Keras's deserialize returns the class name itself, a string, for a class it cannot find
     ("losses_deserialize_of_an_unknown_class", f"keras.losses.deserialize({FOO})", TypeError, TypeError,
      ("Could not locate class 'foo'", "register_keras_serializable")),
+    # Keras takes metrics for an output the model does not have and computes none of them, without a word
+    ("compile_metrics_for_an_unknown_output", SEQ + "m.compile('sgd', 'mse', metrics={'foo': ['mae']}); "
+     "m.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)", ValueError, ValueError,
+     ("compile", "['foo']", "not outputs of the model")),
     # Keras takes an unknown loss name at compile and fails only at fit
     ("compile_unknown_loss", SEQ + "m.compile('sgd', 'foo')", ValueError, ValueError, ("compile", "'foo'", "mse")),
 ]

@@ -51,6 +51,9 @@ class InputLayer(Layer):
                 raise ValueError(f"Input: cannot convert {tuple(batch_shape)[1:]!r} (batch size {batch_shape[0]!r}) to "
                                  f"a shape: found invalid dimension {d!r} of type {type(d).__name__}; sizes are "
                                  "whole numbers (or None for any size), e.g. shape=(3,)")
+        if batch_shape[0] is not None and batch_shape[0] < 0:
+            raise ValueError(f"Input: cannot convert {tuple(batch_shape)!r} to a shape: negative dimensions are not "
+                             f"allowed (batch_size={batch_shape[0]}); leave batch_size=None for any batch size")
         if any(d is not None and d < 0 for d in tuple(batch_shape)[1:]):
             raise ValueError(f"Input: negative dimensions are not allowed, got shape {tuple(batch_shape)[1:]}; use "
                              "None for a size that varies")
