@@ -1,13 +1,13 @@
 """Round 13 of newcomer mistakes in PyTorch spelling (rounds 1-12: tests/test_bad_input_sweep.py, _round2.py ...
-_round11.py, test_bad_input_round12.py), probed where the earlier rounds went least: tensor indexing and views
-(float and out-of-range indices, bool masks of the wrong shape, index_put with values that do not fit, view of a
-transposed tensor, expand to a smaller size, reshape and unflatten with two -1s, narrow/select past the end,
-movedim duplicates, split and chunk by a float, text assigned into a tensor), cat/stack/hstack/gather/scatter
-edge cases, nn.Module API misuse (register_buffer of a number, dotted names, a Tensor assigned over a Parameter, a
-prefix that is not a string, load_state_dict's message text), optimizer param groups and hyper-parameters, nn.init of 1-D tensors, grouped convolutions,
-MultiheadAttention / Transformer masks of other ranks and dtypes, torch.save/torch.load of missing, truncated or
-foreign files, and DataLoader worker arguments. Each must raise the exception type PyTorch raises, still an
-instance of the type deepgrad raised before, with a message naming the op, the shapes, dtypes or values involved
+_round11.py, test_bad_input_round12.py), probed where the earlier rounds went least: tensor indexing and views (float
+and out-of-range indices, bool masks of the wrong shape, index_put with values that do not fit, view of a transposed
+tensor, expand to a smaller size, reshape and unflatten with two -1s, narrow/select past the end, movedim duplicates,
+split and chunk by a float, text assigned into a tensor), cat/stack/hstack/gather/scatter edge cases, nn.Module API
+misuse (register_buffer of a number, dotted names, a Tensor assigned over a Parameter, a prefix that is not a string,
+load_state_dict's message text), optimizer param groups and hyper-parameters, nn.init of 1-D tensors, grouped
+convolutions, MultiheadAttention / Transformer masks of other ranks and dtypes, torch.save/torch.load of missing,
+truncated or foreign files, and DataLoader worker arguments. Each must raise the exception type PyTorch raises, still
+an instance of the type deepgrad raised before, with a message naming the op, the shapes, dtypes or values involved
 and the fix; where PyTorch accepts a call, we accept it and give PyTorch's result. Refusals kept where PyTorch
 computes something malformed, or fails by accident, are checked at the end."""
 import pytest

@@ -1,12 +1,13 @@
 """Round 13 of bad input through nn.keras (rounds 1-12: test_bad_input_errors.py, test_bad_input_keras_round2.py ...
 test_bad_input_round12.py): functional graphs whose outputs do not come from the inputs or whose inputs are not
 keras.Input tensors, Sequential.add of something that is not a layer, Input(shape=3), fit with a dict whose keys are
-not the inputs' names, predict on data of another shape, keras.saving.load_model of a missing file, a wrong
-extension or a number, save/save_weights/load_weights given a number, load_weights of a file of another format,
-Input with a negative batch_size, add_weight with an unknown initializer, dtype or a shape that is not whole numbers
-(2.5 was truncated to 2), and optimizers/losses/metrics/initializers/regularizers.get of unknown names and configs. Each runs on nn.keras and on real Keras 3 (torch backend) as the oracle: errors of
-Keras's type, still instances of nn.keras's old type, naming the call, the values and the fix; calls Keras accepts
-give Keras's values. Refusals kept where Keras goes on with something malformed are checked at the end."""
+not the inputs' names, predict on data of another shape, keras.saving.load_model of a missing file, a wrong extension
+or a number, save/save_weights/load_weights given a number, load_weights of a file of another format, Input with a
+negative batch_size, add_weight with an unknown initializer, dtype or a shape that is not whole numbers (2.5 was
+truncated to 2), and optimizers/losses/metrics/initializers/regularizers.get of unknown names and configs. Each runs
+on nn.keras and on real Keras 3 (torch backend) as the oracle: errors of Keras's type, still instances of nn.keras's
+old type, naming the call, the values and the fix; calls Keras accepts give Keras's values. Refusals kept where Keras
+goes on with something malformed are checked at the end."""
 import warnings
 
 import numpy as np
