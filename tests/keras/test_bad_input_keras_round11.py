@@ -106,7 +106,7 @@ MODELS = [
      ("repeat_vector", "2-D", "(2, 4, 3)")),
     ("permute_of_the_batch_axis", f"{LY}Permute((0, 1))", ValueError, ValueError, ("Permute", "(0, 1)")),
     ("time_distributed_of_2d_inputs", f"{LY}TimeDistributed({LY}Dense(2))({X2})", ValueError, ValueError,
-     ("time_distributed", "3 axes", "(None, 3)")),
+     ("time_distributed", "3 axes", "(2, 3)")),
     ("bidirectional_merge_mode_unknown", f"{LY}Bidirectional({LY}LSTM(2), merge_mode='foo')", ValueError, ValueError,
      ("Bidirectional", "merge_mode", "'foo'")),
     ("global_average_pooling2d_of_3d_inputs", f"{LY}GlobalAveragePooling2D()({X3})", ValueError, ValueError,

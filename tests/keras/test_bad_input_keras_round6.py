@@ -43,7 +43,7 @@ CALLS = [
     ("dense_on_an_unknown_last_axis", f"{LY}Dense(3)(keras.Input((None,)))", ValueError, ValueError,
      ("dense", "last axis", "(None, None)")),
     ("layer_normalization_axis_past_the_rank", f"{LY}LayerNormalization(axis=2)({Z.format((2, 3))})", IndexError,
-     ValueError, ("layer_normalization", "axis=2", "(None, 3)", "[-2, 2)")),
+     ValueError, ("layer_normalization", "axis=2", "(2, 3)", "[-2, 2)")),
     ("softmax_axis_past_the_rank", f"{LY}Softmax(axis=3)({Z.format((2, 3))})", IndexError, IndexError,
      ("softmax", "dim 3", "[-2, 1]")),
     ("concatenate_axis_past_the_rank", f"{LY}Concatenate(axis=3)([{Z.format((2, 3))}, {Z.format((2, 3))}])",
