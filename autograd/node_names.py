@@ -66,6 +66,8 @@ DOUBLE_BACKWARD = {
     # prod_backward, cumprod_backward and logcumsumexp_backward: formulas ending in a product, quotient, difference
     "ProdBackward0": "MulBackward0", "ProdBackward1": "MulBackward0", "CumprodBackward0": "DivBackward0",
     "LogcumsumexpBackward0": "SubBackward0",
+    "MishBackward0": "MulBackward0", "HardswishBackward0": "HardswishBackwardBackward0",
+    "GluBackward0": "GluBackwardBackward0",
 }
 
 

@@ -34,6 +34,10 @@ _DOUBLE_BACKWARD = {
     "smooth_l1_sum": lambda L, F, x, c: F.smooth_l1_loss(x, c, reduction="sum", beta=0.5),
     "huber": lambda L, F, x, c: F.huber_loss(x, c, delta=0.7),
     "soft_margin": lambda L, F, x, c: F.soft_margin_loss(x, c.sign()),
+    "mish": lambda L, F, x, c: F.mish(x * 3),
+    "hardswish": lambda L, F, x, c: F.hardswish(x * 3),
+    "glu": lambda L, F, x, c: F.glu(x.reshape(3, 2), 1),
+    "glu_first": lambda L, F, x, c: F.glu(x, -2),
 }
 
 
@@ -253,3 +257,21 @@ def test_forward_ad_tangent_dtype_as_pytorchs(op):
     theirs, ours = _tangent(torch, op), _tangent(ag, op)
     assert ours[:2] == theirs[:2]
     np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("op", ["mish", "hardswish", "glu"])
+def test_half_self_gated_as_pytorchs(op, dtype):
+    """mish, hardswish and glu as one node each compute in float32 and round once, as PyTorch's kernels (glu's
+    gradient from the gate rounded to the 16-bit dtype first, as PyTorch stores it)."""
+    torch = _torch()
+    values = np.random.default_rng(0).standard_normal((64, 8)).astype(np.float32) * 4
+    out = []
+    for lib in (torch, ag):
+        x = lib.tensor(values).to(_half(lib, dtype)).requires_grad_()
+        y = getattr(_functional(lib), op)(x)
+        scale = lib.tensor(np.linspace(-1, 1, y.numel()).reshape(tuple(y.shape)).astype(np.float32))
+        (y.float() * scale).sum().backward()
+        out.append((y.float().detach().numpy(), x.grad.float().numpy()))
+    np.testing.assert_array_equal(out[1][0], out[0][0])
+    np.testing.assert_array_equal(out[1][1], out[0][1])

@@ -15,6 +15,7 @@ from autograd.ops.activation import softmax as _softmax
 from autograd.ops.activation import Softmax as _Softmax
 from autograd.ops.activation import relu as _relu
 from autograd.ops import activation_forms as _forms
+from autograd.ops.self_gated import Hardswish, Mish
 from autograd.ops.activation_forms import SELU_ALPHA as _SELU_ALPHA  # noqa: F401  (nn/functional/dropout.py)
 from autograd.ops.activation_forms import SELU_SCALE as _SELU_SCALE  # noqa: F401
 from autograd.ops.dims import check_tensor, dim_or, normalize
@@ -112,7 +113,7 @@ def _maybe_inplace(op, fn, x, inplace):
 
 
 def _mish(x):
-    return shown_over(x * ag.tanh(Softplus.apply(x)), "MishBackward0", x)
+    return Mish.apply(x)
 
 
 def _relu6(x):
@@ -124,7 +125,7 @@ def _hardsigmoid(x):
 
 
 def _hardswish(x):
-    return shown_over(x * _hardsigmoid(x), "HardswishBackward0", x)
+    return Hardswish.apply(x)
 
 
 @nested_dispatch
