@@ -504,15 +504,18 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     target = _same_shape("binary_cross_entropy_with_logits", input, target)
     refuse_weight_grad("binary_cross_entropy_with_logits", "weight", weight)
     refuse_weight_grad("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
-    softplus_neg = Softplus.apply(-input)   # log(1 + exp(-x)), smooth at 0
+    # the input's one path is its negation (both terms read -x: the same values as (1 - target) * x + ...), whose
+    # create_graph gradient shows as the last op of PyTorch's backward formula: the division of 'mean', else a product
+    negated = shown_double_backward(-input, "DivBackward1" if reduction == "mean" else "MulBackward0")
+    softplus_neg = Softplus.apply(negated)   # log(1 + exp(-x)), smooth at 0
     if pos_weight is None:
-        loss = (1.0 - target) * input + softplus_neg
+        loss = softplus_neg - (1.0 - target) * negated
     else:
         pos_weight = _as_weight(pos_weight, input)
         _weight_broadcasts("binary_cross_entropy_with_logits", "pos_weight", pos_weight, input,
                            "one weight per class: shape (C,) for an input (N, C)")
         scale = 1.0 + (pos_weight - 1.0) * target
-        loss = (1.0 - target) * input + scale * softplus_neg
+        loss = scale * softplus_neg - (1.0 - target) * negated
     if weight is not None:
         weight = _as_weight(weight, input)
         _weight_broadcasts("binary_cross_entropy_with_logits", "weight", weight, input,
