@@ -76,3 +76,26 @@ def test_a_detached_alias_of_a_graph_tensor_stays_constant_under_create_graph(na
     assert (h is None) == (th is None)
     if h is not None:
         np.testing.assert_allclose(h, th, rtol=1e-12)
+
+
+@pytest.mark.parametrize("half", ["bfloat16", "float16"])
+@pytest.mark.parametrize("op", ["mul", "div"])
+@pytest.mark.parametrize("scalar", [(0.1, "float32"), (0.1, "float64"), (5001, "int64"), (257, "int32")],
+                         ids=["f32", "f64", "int64", "int32"])
+def test_a_half_tensor_times_a_0d_tensor_uses_its_unrounded_value_as_pytorch(half, op, scalar):
+    """x_bf16 * torch.tensor(0.1) multiplies by 0.1 in float32, not by 0.1 rounded to bfloat16 first."""
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal(600).astype(np.float32)
+    value, dtype = scalar
+
+    def run(lib):
+        a = lib.tensor(x).to(getattr(lib, half)).requires_grad_()
+        out = getattr(lib, op)(a, lib.tensor(value, dtype=getattr(lib, dtype)))
+        out.float().sum().backward()
+        return out, a.grad
+
+    out, grad = run(ag)
+    tout, tgrad = run(torch)
+    assert out.dtype == getattr(ag, half)
+    np.testing.assert_array_equal(out.float().detach().numpy(), tout.float().detach().numpy())
+    np.testing.assert_array_equal(grad.float().numpy(), tgrad.float().numpy())

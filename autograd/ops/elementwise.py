@@ -355,6 +355,17 @@ def _constant_kept(op, a, b, wide):
     return narrow.dtype != wide and not narrow.requires_grad and np.result_type(a.dtype, b.dtype) == wide
 
 
+def _is_cpu_scalar_of_half(a, b):
+    """Whether `b` is a 0-d host tensor without a gradient (int or float) beside a float16/bfloat16 tensor `a` whose
+    dtype the result keeps: PyTorch's mul and div then compute with b's own value in float32, as with a Python
+    number, where converting b to a's dtype first would round it (x * tensor(0.1) differed on a third of x)."""
+    half = a._data.dtype
+    if not (half is F16 or half.kind == "V") or b._data.ndim != 0 or b._rg or b._device is not a._device:
+        return False
+    kind = b._data.dtype.kind
+    return a._device.host_memory and (kind in "iu" or kind == "f" and a._data.ndim > 0)
+
+
 def _promote_slow(a, b, op):
     ta = isinstance(a, Tensor)
     tb = isinstance(b, Tensor)
@@ -370,6 +381,8 @@ def _promote_slow(a, b, op):
             raise TypeError(f"{op}: {name} must be a Tensor or a number, got {type(value).__name__}; {hint}")
     if ta and tb:
         da, db = a._data.dtype, b._data.dtype
+        if (op == "mul" or op == "div") and _is_cpu_scalar_of_half(a, b):
+            return a, b._data.item()   # PyTorch's kernel reads a 0-d CPU tensor's value unrounded, as a number's
         if op == "sub" and np.bool_ in (da, db):
             raise _bool_subtraction()
         if da is not db and da != db:
