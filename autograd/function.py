@@ -169,7 +169,9 @@ class Function:
         ctx.needs_input_grad = needs   # which arguments require grad, set in no_grad too (as PyTorch's)
         record = record and enabled
         recorder = capture.recorder
-        if record and constant_tensor and recorder is None:
+        # only an argument list holding one object twice can alias (binary ops, the common case, inline)
+        if record and constant_tensor and recorder is None and (
+                arrays[0] is arrays[1] if len(arrays) == 2 else _repeats(arrays)):
             _unalias_constants(args, arrays, needs)
         if recorder is not None:
             recorder.enter_forward()
@@ -513,6 +515,14 @@ def _check_finite(op, phase, arrays, device):
             continue
         if not bool(xp.isfinite(a).all()):
             raise AnomalyError(f"detect_anomaly: {op} produced NaN or inf in {phase} (shape {tuple(a.shape)})")
+
+
+def _repeats(arrays):
+    """Whether one object stands more than once among an op's argument arrays."""
+    if len(arrays) == 3:
+        a, b, c = arrays
+        return a is b or a is c or b is c
+    return len({id(a) for a in arrays}) < len(arrays)
 
 
 def _unalias_constants(args, arrays, needs):
