@@ -855,8 +855,10 @@ def where(condition, input=None, other=None):
     a, b = _promote(a, b, "where")
     if not isinstance(a, Tensor):
         a = Tensor(a, device=b.device, dtype=b.dtype if isinstance(a, (int, float)) else None)
-    elif not isinstance(b, Tensor):   # a tensor, as PyTorch wraps the number: next_functions lists it (None)
-        b = Tensor(b, device=a.device, dtype=a.dtype if isinstance(b, (int, float)) else None)
+    elif isinstance(b, (int, float)):   # a tensor, as PyTorch wraps the number: next_functions lists it (None)
+        b = Tensor._make(a._device.xp.asarray(b, dtype=a._data.dtype), a._device, None, 0, False)
+    elif not isinstance(b, Tensor):
+        b = Tensor(b, device=a.device)
     cond = a._device.asarray(cond)      # a host array or list onto the op's device (no copy if there)
     return Where.apply(Tensor._make(cond, a._device, None, 0, False), a, b)
 
