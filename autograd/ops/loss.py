@@ -72,6 +72,18 @@ class CrossEntropy(Function):
 _BCE_EPS = float(np.float32(1e-12))
 
 
+def _clamped_logs(xp, p):
+    """log(p) and log1p(-p), each clamped at -100 as PyTorch's binary_cross_entropy takes them. float32 logs are
+    taken in float64 and rounded: that matches the C library's scalar logf/log1pf that PyTorch's CPU kernel calls on
+    about 96% of random probabilities, NumPy's float32 SIMD log on about 79%."""
+    with np.errstate(divide="ignore"):  # log(0) = -inf is clamped to -100
+        if p.dtype == np.float32 and xp is np:
+            wide = p.astype(np.float64)
+            return (xp.maximum(xp.log(wide), -100.0).astype(np.float32),
+                    xp.maximum(xp.log1p(-wide), -100.0).astype(np.float32))
+        return xp.maximum(xp.log(p), -100.0), xp.maximum(xp.log1p(-p), -100.0)
+
+
 class BinaryCrossEntropy(Function):
     """Elementwise BCE of probabilities with PyTorch's clamps: logs at -100, gradient denominator at 1e-12."""
 
@@ -86,17 +98,15 @@ class BinaryCrossEntropy(Function):
         if bool(((t < 0) | (t > 1)).any()):
             raise ValueError(f"binary_cross_entropy: every target must be in [0, 1], got values from "
                              f"{float(t.min())} to {float(t.max())}; use 0/1 labels or probabilities")
-        with np.errstate(divide="ignore"):  # log(0) = -inf is clamped to -100 just below
-            log_p = xp.maximum(xp.log(p), -100.0)
-            log_q = xp.maximum(xp.log1p(-p), -100.0)
+        log_p, log_q = _clamped_logs(xp, p)
         ctx.save_for_backward(p, t, log_p, log_q)
-        return -(log_q + t * (log_p - log_q))
+        return (t - 1) * log_q - t * log_p   # PyTorch's CPU kernel's order of operations
 
     def backward(ctx, gy):
         p, t, log_p, log_q = ctx.saved_tensors
         need = ctx.needs_input_grad
         if need[1] and ctx.xp is not ctx.device.xp:   # create_graph: the logs again, as functions of p
-            log_p, log_q = ctx.xp.maximum(ctx.xp.log(p), -100.0), ctx.xp.maximum(ctx.xp.log1p(-p), -100.0)
+            log_p, log_q = _clamped_logs(ctx.xp, p)
         gp = gy * (p - t) / ctx.xp.maximum(p * (1 - p), _BCE_EPS) if need[0] else None
         gt = gy * (log_q - log_p) if need[1] else None
         return gp, gt

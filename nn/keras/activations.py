@@ -1,15 +1,10 @@
-"""keras.activations: activation functions by Keras name, as used by `activation=` on layers.
-
-softmax and sigmoid record the logits they were given (see logits.py), so a probability loss after them is
-computed from the logits.
-"""
+"""keras.activations: activation functions by Keras name, as used by `activation=` on layers."""
 import functools
 
 import autograd as ag
 from autograd import Tensor
 
 from .. import functional as F
-from . import logits as logit_sources
 from .ops_args import _t
 from .softmax_warning import warn_if_size_one_axis
 
@@ -39,18 +34,13 @@ def relu6(x):
 
 def sigmoid(x):
     """1 / (1 + exp(-x))."""
-    y = F.sigmoid(x)
-    logit_sources.remember(y, x, "sigmoid")
-    return y
+    return F.sigmoid(x)
 
 
 def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) along `axis`."""
     warn_if_size_one_axis(x, axis)
-    y = F.softmax(x, dim=axis)
-    if axis == -1 or axis == x.ndim - 1:
-        logit_sources.remember(y, x, "softmax")
-    return y
+    return F.softmax(x, dim=axis)
 
 
 def log_softmax(x, axis=-1):

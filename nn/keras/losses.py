@@ -3,9 +3,8 @@
 
 The functions return one value per example (the mean over the last axis for element-wise losses); the
 classes reduce them with optional per-example `sample_weight` ('sum_over_batch_size': the weighted sum
-divided by the number of values, as Keras). A probability loss whose y_pred came out of a Keras softmax
-or sigmoid is computed from the logits (exact and stable); other probabilities are clipped to
-[1e-7, 1 - 1e-7] before the log, as Keras does.
+divided by the number of values, as Keras). Probabilities are clipped to [1e-7, 1 - 1e-7] before the log, as
+Keras's torch backend does, whether or not they came out of a softmax or sigmoid layer.
 """
 import numpy as np
 
@@ -16,7 +15,6 @@ from . import losses_extra, masking
 from .losses_ctc import CTC, ctc  # noqa: F401
 from .losses_circle import Circle, circle  # noqa: F401
 from .losses_generalized import CategoricalGeneralizedCrossEntropy, categorical_generalized_cross_entropy  # noqa: F401
-from .logits import logits_of
 from .probability_targets import check_unit_range_targets
 from .settings import epsilon
 from .loss_base import (EPSILON, Loss, LossFunctionWrapper, _float_target, _loss_class, _tensor,  # noqa: F401
@@ -46,9 +44,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         raise ValueError("sparse_categorical_crossentropy: only axis=-1 is supported")
     classes = y_pred.shape[-1]
     flat = target.reshape(-1)
-    logits = y_pred if from_logits else logits_of(y_pred, "softmax")
     try:
-        values = _sparse_terms(logits, y_pred, flat, classes, ignore_class).reshape(target.shape)
+        values = _sparse_terms(y_pred, from_logits, flat, classes, ignore_class).reshape(target.shape)
     except IndexError as error:
         raise IndexError(f"sparse_categorical_crossentropy: y_true holds a class outside 0..{classes - 1} for "
                          f"y_pred's {classes} classes (shape {tuple(y_pred.shape)}); give the last layer as many "
@@ -58,9 +55,9 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     return values
 
 
-def _sparse_terms(logits, y_pred, flat, classes, ignore_class):
-    if logits is not None:
-        per = F.cross_entropy(logits.reshape(-1, classes), flat,
+def _sparse_terms(y_pred, from_logits, flat, classes, ignore_class):
+    if from_logits:
+        per = F.cross_entropy(y_pred.reshape(-1, classes), flat,
                               ignore_index=-100 if ignore_class is None else ignore_class, reduction="none")
     else:
         p = (y_pred / y_pred.sum(dim=-1, keepdim=True)).clamp(epsilon(), 1.0 - epsilon())
@@ -80,9 +77,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     axis = _class_axis("categorical_crossentropy", axis, y_pred)
     if label_smoothing:   # Keras counts the classes on the last axis whatever `axis` is
         target = target * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[-1]
-    logits = y_pred if from_logits else logits_of(y_pred, "softmax") if axis == y_pred.ndim - 1 else None
-    if logits is not None:
-        return -(target * F.log_softmax(logits, dim=axis)).sum(dim=axis)
+    if from_logits:
+        return -(target * F.log_softmax(y_pred, dim=axis)).sum(dim=axis)
     p = (y_pred / y_pred.sum(dim=axis, keepdim=True)).clamp(epsilon(), 1.0 - epsilon())
     return -(target * p.log()).sum(dim=axis)
 
@@ -104,12 +100,10 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
         target = target * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if not from_logits:
         check_unit_range_targets(target, "binary_crossentropy")
-    logits = y_pred if from_logits else logits_of(y_pred, "sigmoid")
-    if logits is not None:
-        values = F.binary_cross_entropy_with_logits(logits.reshape(y_pred.shape), target, reduction="none")
-    else:
-        p = y_pred.clamp(epsilon(), 1.0 - epsilon())
-        values = -(target * p.log() + (1.0 - target) * (1.0 - p).log())
+    if from_logits:
+        values = F.binary_cross_entropy_with_logits(y_pred, target, reduction="none")
+    else:   # torch's binary_cross_entropy of the clipped probabilities, as Keras's torch backend
+        values = F.binary_cross_entropy(y_pred.clamp(epsilon(), 1.0 - epsilon()), target, reduction="none")
     return keras_mean(values, dim=_class_axis("binary_crossentropy", axis, values))
 
 

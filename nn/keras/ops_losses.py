@@ -27,8 +27,8 @@ def binary_crossentropy(target, output, from_logits=False):
     if from_logits:
         return F.binary_cross_entropy_with_logits(output, target, reduction="none")
     check_unit_range_targets(target, "keras.ops.binary_crossentropy")
-    output = ag.clamp(output, epsilon(), 1.0 - epsilon())
-    return -(target * ag.log(output) + (1.0 - target) * ag.log(1.0 - output))
+    # torch's binary_cross_entropy of the clipped probabilities, as Keras's torch backend
+    return F.binary_cross_entropy(ag.clamp(output, epsilon(), 1.0 - epsilon()), target, reduction="none")
 
 
 def _log_probabilities(output, from_logits, axis):

@@ -108,8 +108,8 @@ def test_loss_functions_return_per_example_values_like_keras():
         np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6, err_msg=fn)
 
 
-def test_stable_where_keras_clips():
-    """A saturated softmax: Keras clips p at 1e-7 (loss ~16.1); the logits path gives the exact value."""
+def test_saturated_softmax_is_clipped_as_keras_does():
+    """A saturated softmax: Keras's torch backend clips p at 1e-7 (loss -log(1e-7) ~ 16.118), not the logits' 60."""
     z = ag.tensor(np.array([[0.0, 60.0]], np.float32))
     loss = ours.losses.SparseCategoricalCrossentropy()(np.array([0]), ours.activations.softmax(z))
-    assert loss.item() == pytest.approx(60.0, rel=1e-5)
+    assert loss.item() == pytest.approx(16.11809539794922, rel=1e-6)
