@@ -23,10 +23,14 @@ import numpy as np
 from . import threads
 from .threads import one_thread
 
-#: [low, high) multiply-adds of the host products that always run on one BLAS thread: below the low
-#: end OpenBLAS runs one thread itself; up to the high end a second thread gains nothing measurable
-#: on a quiet machine (OpenBLAS, 2 cores, float32) and costs the most per multiply-add on a busy one
-SMALL_PRODUCT_MACS = (2 ** 20, 2 ** 22)
+#: [low, high) multiply-adds of the host products that always run on one BLAS thread: at or below the
+#: low end OpenBLAS's gemm runs one thread itself (m * n * k <= 65536 * its multithread threshold 4); up
+#: to the high end a second thread gains nothing measurable on a quiet machine (OpenBLAS, 2 cores,
+#: float32) and costs the most per multiply-add on a busy one. The low end was 2^20 until stop 53: a
+#: plain product up to there takes OpenBLAS 0.3.31's small-matrix path on one thread, but one with a
+#: transposed operand, as Linear's x @ weight.T, goes threaded from 2^18 and spin-waited under load
+#: (48x64x192: 0.4-7.6 ms against 0.04-0.09 on one thread, with other processes on both cores)
+SMALL_PRODUCT_MACS = (2 ** 18, 2 ** 22)
 
 #: a class re-tries the losing thread count after this many products at first, doubling up to the cap
 FIRST_INTERVAL, MAX_INTERVAL = 8, 256

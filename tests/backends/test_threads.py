@@ -68,6 +68,28 @@ def test_small_products_run_single_threaded(restore_threads, monkeypatch):
     assert calls == []
 
 
+def test_products_from_2_to_the_18_with_a_transposed_operand_run_single_threaded(restore_threads, monkeypatch):
+    """A Linear of 48x64 -> 192 (2^19.2 multiply-adds, x @ weight.T) runs its forward through one_thread: OpenBLAS
+    threads such a product itself above 2^18, and its two threads spin-waited under load (stop 53)."""
+    from backends import thread_choice
+    calls = []
+    monkeypatch.setattr(thread_choice, "one_thread", lambda fn, *args: calls.append(args) or fn(*args))
+    x = ag.tensor(np.ones((48, 64), np.float32))
+    w = ag.tensor(np.ones((192, 64), np.float32))
+    y = nn_linear(x, w)
+    assert len(calls) == 1 and calls[0][1].shape == (64, 192) and not calls[0][1].flags.c_contiguous
+    assert np.array_equal(np.asarray(y), np.full((48, 192), 64, np.float32))
+    calls.clear()
+    ag.tensor(np.ones((32, 64), np.float32)) @ ag.tensor(np.ones((64, 64), np.float32))   # 2^17: OpenBLAS runs one thread
+    assert calls == []
+
+
+def nn_linear(x, w):
+    """nn.functional.linear, imported here so this file keeps to autograd for the rest."""
+    from nn.functional import linear
+    return linear(x, w)
+
+
 def test_a_count_set_before_the_numba_device_loads_reaches_its_kernels():
     """ag.set_num_threads(1) before Numba is imported still limits the numba device's kernels (in a fresh
     process, where Numba is not loaded yet)."""
