@@ -1,6 +1,6 @@
 """`ag.autograd`: the names PyTorch code reaches through `torch.autograd`."""
 from .backward_inputs import backward_into
-from .engine import grad, run_backward
+from .engine import grad, gradient_args, run_backward
 from .gradcheck import gradcheck, gradgradcheck
 from .grad_mode import _rewatch, detect_anomaly, enable_grad, inference_mode, no_grad, set_grad_enabled, state
 from .tensor_function import TensorFunction as Function
@@ -16,10 +16,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     """Accumulate the gradients of `tensors` (a Tensor or a sequence) into the leaves' .grad (with `inputs`,
     into those tensors' .grad only)."""
     tensors = [tensors] if not isinstance(tensors, (list, tuple)) else list(tensors)
-    if grad_tensors is None:
-        grad_tensors = [None] * len(tensors)
-    elif not isinstance(grad_tensors, (list, tuple)):
-        grad_tensors = [grad_tensors]
+    grad_tensors = gradient_args(grad_tensors, len(tensors), "backward")
     if inputs is not None:
         return backward_into(tensors, list(grad_tensors), inputs, bool(retain_graph) or create_graph, create_graph)
     run_backward(tensors, list(grad_tensors), retain_graph=bool(retain_graph) or create_graph,

@@ -14,7 +14,7 @@ from . import profile_state as profiling
 from .capture import state as jit_capture
 from .composed_backward import composed_grads, tie_to_inputs
 from .creation import zeros_like
-from .errors import DtypeError, GraphError, OutOfMemoryError, ShapeError
+from .errors import ArgumentTypeError, DtypeError, GraphError, OutOfMemoryError, ShapeError
 from .function import AccumulateGrad, Function, _check_finite, next_sequence_nr
 from .graph_edges import GradientEdge
 from .grad_mode import enable_grad, state
@@ -49,6 +49,26 @@ def queue_callback(fn):
     Gradient hooks use it to act on the complete gradients, e.g. to wait for their all-reduce; when
     backward fails, the queued callbacks are dropped."""
     _end_callbacks.append(fn)
+
+
+def gradient_args(grads, count, who):
+    """The gradients given to `who` (backward, grad) as a list, read as PyTorch reads them: None for every output,
+    one Tensor for one output, else a sequence of Tensors or Nones; anything else is PyTorch's TypeError."""
+    if grads is None:
+        return [None] * count
+    if isinstance(grads, Tensor):
+        return [grads]
+    try:
+        grads = list(grads)
+    except TypeError:
+        raise TypeError(f"{who}: the gradient must be a Tensor (or a sequence of them, one per output), got "
+                        f"{type(grads).__name__} {grads!r}; wrap it: torch.tensor(value)") from None
+    for g in grads:
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}: {who} takes one "
+                            "Tensor shaped like each output (or None for a one-element output); wrap the values "
+                            "first: torch.tensor(values)")
+    return grads
 
 
 def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=None, partial=False):
@@ -277,8 +297,9 @@ _by_creation = attrgetter("seq")
 
 
 def _seed(t, g, graph_mode):
-    if not isinstance(t, Tensor):
-        raise TypeError(f"backward: expected a Tensor, got {type(t).__name__}")
+    if not isinstance(t, Tensor):   # PyTorch asserts this
+        raise ArgumentTypeError(f"backward: Expected output to be a torch.Tensor, got {type(t).__name__}; every "
+                                "output differentiated must be a Tensor")
     if not t.requires_grad:
         raise GraphError(f"backward: this tensor (shape {t.shape}) does not require grad and has no grad_fn; "
                          "set requires_grad=True on the leaves you want gradients for")
@@ -579,13 +600,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if materialize_grads and allow_unused is False:
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
                          "allow_unused=False.")
-    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    outputs = [outputs] if isinstance(outputs, Tensor) else _sequence(outputs, "outputs")
     single = isinstance(inputs, (Tensor, GradientEdge))
-    inputs = [inputs] if single else list(inputs)
-    if grad_outputs is None:
-        grad_outputs = [None] * len(outputs)
-    elif isinstance(grad_outputs, Tensor):
-        grad_outputs = [grad_outputs]
+    inputs = [inputs] if single else _sequence(inputs, "inputs")
+    grad_outputs = gradient_args(grad_outputs, len(outputs), "grad")
     if not inputs:
         raise GraphError("`inputs` argument to `grad()` cannot be empty: grad returns one gradient per input; "
                          "pass the tensors to differentiate with respect to")
@@ -651,6 +669,15 @@ def _edge_gradient(edge, g, allow_unused, materialize_grads):
         return g
     device = node.variable._device if isinstance(node, AccumulateGrad) else node.device
     return Tensor._make(g, device, None, 0, False)
+
+
+def _sequence(given, name):
+    """grad's outputs or inputs, given as a sequence, as a list."""
+    try:
+        return list(given)
+    except TypeError:
+        raise TypeError(f"grad: {name} must be a Tensor or a sequence of Tensors, got {type(given).__name__} "
+                        f"{given!r}") from None
 
 
 def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused, materialize_grads):

@@ -12,7 +12,7 @@ from .bf16_dtype import is_bf16
 
 from .capture import state as capture
 from .backward_inputs import backward_into
-from .engine import run_backward
+from .engine import gradient_args, run_backward
 from .function import named
 from .errors import ArgumentRangeError, GraphError, IndexRangeError, ShapeError
 from .int_fit import fitted
@@ -226,9 +226,10 @@ def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs
         gradient = grad
     if retain_graph is None:
         retain_graph = create_graph
+    gradient = gradient_args(gradient, 1, "backward")
     if inputs is not None:
-        return backward_into([self], [gradient], inputs, retain_graph, create_graph)
-    run_backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph)
+        return backward_into([self], gradient, inputs, retain_graph, create_graph)
+    run_backward([self], gradient, retain_graph=retain_graph, create_graph=create_graph)
 
 
 def _split(self, split_size, dim=None, **keyword):

@@ -311,6 +311,9 @@ class Tensor:
     def requires_grad_(self, requires_grad=True):
         """Set whether gradients are accumulated into this leaf's .grad; returns self."""
         flag = requires_grad
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
+                            f"{type(flag).__name__} ({flag!r}); pass True or False")
         if flag and not is_floating(self.dtype):
             raise DtypeError(f"only floating-point tensors can require gradients; this one is {self.dtype}. "
                              "Convert it first, e.g. t.astype(ag.float32).requires_grad_()")
@@ -528,6 +531,9 @@ def wrap_array(array, device, node=None, idx=0):
 
 def _set_requires_grad(t, flag):
     """`t.requires_grad = flag` as PyTorch's: only a floating-point (or complex) tensor can require grad."""
+    if not isinstance(flag, (bool, np.bool_)):
+        raise RuntimeError(f"requires_grad must be a bool, got {type(flag).__name__} ({flag!r}); assign True or "
+                           "False")
     if flag and not is_floating(t.dtype) and t.dtype.kind != "c":
         raise DtypeError(f"only Tensors of floating point and complex dtype can require gradients; this one is "
                          f"{t.dtype} (shape {tuple(t.shape)}). Convert it first: t = t.float(); t.requires_grad = True")

@@ -108,7 +108,7 @@ def test_backward_on_a_leaf_and_with_an_explicit_gradient(device):
     x.backward(ag.tensor([5.0, 6.0], dtype=ag.float64, device=device))
     np.testing.assert_array_equal(x.grad.numpy(), [5.0, 6.0])
     w = _leaf([[1.0, 2.0], [3.0, 4.0]], device)
-    (w * 2).backward(np.ones((2, 2)))
+    (w * 2).backward(ag.tensor(np.ones((2, 2)), device=device))
     np.testing.assert_array_equal(w.grad.numpy(), np.full((2, 2), 2.0))
 
 
@@ -130,12 +130,12 @@ ALIASING = [
 def test_leaf_gradients_never_share_memory(device, name, shapes, fn):
     a, b = (_leaf(rand(s, seed=k), device) for k, s in enumerate(shapes))
     out = fn(a, b)
-    seed = np.ones(out.shape)
+    seed = ag.from_numpy(np.ones(out.shape)).to(device)
     out.backward(seed)
     ga, gb = a.grad.numpy(), b.grad.numpy()
     if ag.device(device).host_memory:
         assert not np.shares_memory(ga, gb)
-        assert not np.shares_memory(ga, seed) and not np.shares_memory(gb, seed)
+        assert not np.shares_memory(ga, seed.numpy()) and not np.shares_memory(gb, seed.numpy())
     expected_b = gb.copy()
     with ag.no_grad():
         a.grad += 100.0  # changing one leaf's gradient in place leaves the other's alone
@@ -144,9 +144,10 @@ def test_leaf_gradients_never_share_memory(device, name, shapes, fn):
 
 def test_gradient_of_a_reshaped_output_does_not_alias_the_given_gradient(device):
     x = _leaf(rand((2, 3)), device)
-    g = np.ones(6)
+    g = ag.ones(6, dtype=x.dtype, device=device)
     x.reshape(6).backward(g)
-    g[:] = 7.0
+    with ag.no_grad():
+        g.fill_(7.0)
     np.testing.assert_array_equal(x.grad.numpy(), np.ones((2, 3)))
     y = _leaf(rand((3,)), device)
     gy = ag.ones(3, dtype=ag.float64, device=device)

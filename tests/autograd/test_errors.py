@@ -53,7 +53,7 @@ def test_backward_on_a_non_scalar_without_a_gradient(device):
 def test_backward_with_a_gradient_of_the_wrong_shape(device):
     y = ag.ones((2, 3), device=device, requires_grad=True) * 2
     with pytest.raises(ag.GraphError, match=r"\(3,\).*Size\(\[2, 3\]\)"):
-        y.backward(np.ones(3))
+        y.backward(ag.ones(3, device=device))
 
 
 def test_backward_on_a_tensor_without_a_graph(device):
