@@ -17,7 +17,8 @@ from ..nested_kind import NestedBase, is_nested
 from ..nested_dispatch import nested_dispatch
 from .deprecated_overloads import scale_first
 from .dims import check_tensor
-from .half_scalars import F16, NUMBERS, HalfOverNumber, HalfTimesNumber, ScaledSum, rounded_to, scaled
+from .half_scalars import (F16, NUMBERS, HalfOverNumber, HalfOverScalarTensor, HalfTimesNumber, HalfTimesScalarTensor,
+                           ScaledSum, rounded_to, scaled)
 from .powers import Reciprocal, exact_integer_power, power
 from .no_grad_op import no_grad_op
 
@@ -366,6 +367,25 @@ def _is_cpu_scalar_of_half(a, b):
     return a._device.host_memory and (kind in "iu" or kind == "f" and a._data.ndim > 0)
 
 
+def _is_float_scalar_beside_half(a, b):
+    """Whether one of a, b is a 0-d host float tensor and the other a dimensioned float16/bfloat16 tensor on the
+    same device (asked after `_is_cpu_scalar_of_half`): mul and div then run as one node over both, with the
+    roundings PyTorch's kernels and formulas give the 0-d value in each place (half_scalars.py)."""
+    s, h = (a, b) if a._data.ndim == 0 else (b, a)
+    half = h._data.dtype
+    return ((half is F16 or half.kind == "V") and h._data.ndim > 0 and s._data.ndim == 0 and s._data.dtype.kind == "f"
+            and s._device is h._device and h._device.host_memory)
+
+
+class _ScalarBesideHalf:
+    """What _promote hands mul and div, with None as the other operand, for `_is_float_scalar_beside_half`: both
+    tensors as they are."""
+    __slots__ = ("pair",)
+
+    def __init__(self, a, b):
+        self.pair = (a, b)
+
+
 def _promote_slow(a, b, op):
     ta = isinstance(a, Tensor)
     tb = isinstance(b, Tensor)
@@ -381,8 +401,11 @@ def _promote_slow(a, b, op):
             raise TypeError(f"{op}: {name} must be a Tensor or a number, got {type(value).__name__}; {hint}")
     if ta and tb:
         da, db = a._data.dtype, b._data.dtype
-        if (op == "mul" or op == "div") and _is_cpu_scalar_of_half(a, b):
-            return a, b._data.item()   # PyTorch's kernel reads a 0-d CPU tensor's value unrounded, as a number's
+        if op == "mul" or op == "div":
+            if _is_cpu_scalar_of_half(a, b):
+                return a, b._data.item()   # PyTorch's kernel reads a 0-d CPU tensor's value unrounded, as a number's
+            if da is not db and _is_float_scalar_beside_half(a, b):
+                return _ScalarBesideHalf(a, b), None
         if op == "sub" and np.bool_ in (da, db):
             raise _bool_subtraction()
         if da is not db and da != db:
@@ -561,6 +584,8 @@ def mul(input, other):
         return HalfTimesNumber.apply(a, b)
     if a.__class__ in NUMBERS and (b._data.dtype is F16 or b._data.dtype.kind == "V"):
         return HalfTimesNumber.apply(b, a)
+    if b is None:   # a 0-d float tensor beside a half one (_ScalarBesideHalf)
+        return HalfTimesScalarTensor.apply(*a.pair)
     return Mul.apply(a, b)
 
 
@@ -572,6 +597,8 @@ def div(input, other, *, rounding_mode=None):
     if rounding_mode is not None:
         return rounded_div(input, other, rounding_mode)
     a, b = _promote(input, other, "div")
+    if b is None:   # a 0-d float tensor beside a half one (_ScalarBesideHalf)
+        return HalfOverScalarTensor.apply(*a.pair)
     if _integral(a) and _integral(b):   # true division of integers gives the default float, as in PyTorch
         if isinstance(a, Tensor):
             a = a.astype(get_default_dtype())
@@ -781,6 +808,9 @@ def rounded_div(a, b, mode, differentiable=True):
     if mode not in ("trunc", "floor"):
         raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {mode!r}")
     a, b = _promote(a, b, "div")
+    if b is None:   # _ScalarBesideHalf: as without a gradient: the 0-d value unrounded second, rounded first
+        a, b = a.pair
+        a, b = (a.astype(b._data.dtype), b) if a.ndim == 0 else (a, b._data.item())
     t = a if isinstance(a, Tensor) else b
     if all(getattr(v, "dtype", None) == np.bool_ or type(v) is bool for v in (a, b)):
         raise UnsupportedDtypeError(f"div: rounding_mode={mode!r} (// and floor_divide) is not implemented for bool "

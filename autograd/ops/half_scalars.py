@@ -42,6 +42,7 @@ class _HalfByNumber(Function):
     """A half-precision tensor and a Python number through `apply_number` (a product or a quotient), whose
     gradient is the incoming gradient through the same operation."""
     apply_number = None
+    number_edges = True   # PyTorch wraps the number as a tensor: its node lists (None, 0) for it
 
     def forward(ctx, x, s):
         ctx.s = s
@@ -102,3 +103,77 @@ class ScaledSum(Function):
         need = ctx.needs_input_grad
         return (unbroadcast(gy, sa) if need[0] else None,
                 unbroadcast(scaled(gy, ctx.grad_alpha), sb) if need[1] else None, None, None)
+
+
+class _HalfWithScalarTensor(Function):
+    """A dimensioned float16/bfloat16 tensor and a 0-d host float tensor, as one node with an edge to each (PyTorch's
+    node lists both, the 0-d tensor's too when it requires grad). PyTorch's kernel reads the 0-d tensor's value
+    unrounded when it is the second operand and rounds it to the half dtype when it is the first; the half
+    operand's gradient takes the value unrounded wherever PyTorch's formula puts it second. The 0-d tensor's
+    gradient is summed in the half dtype and then cast to its own dtype, as PyTorch's engine reduces and casts it.
+    Under create_graph the formulas run as tensor ops, which take these same forms."""
+    half_native = True
+
+    def forward(ctx, a, b):
+        ctx.scalar_first = a.ndim == 0 and b.ndim != 0
+        s, h = (a, b) if ctx.scalar_first else (b, a)
+        ctx.s_dtype = s.dtype
+        ctx.value = float(s)
+        ctx.save_for_backward(h, s)
+        return type(ctx).compute(h, rounded_to(ctx.value, h.dtype) if ctx.scalar_first else ctx.value,
+                                 ctx.scalar_first)
+
+    def backward(ctx, gy):
+        h, s = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        on_graph = ctx.xp is not ctx.device.xp
+        gh, gs = type(ctx).gradients(ctx, gy, h, s if on_graph else ctx.value, (need[1], need[0]) if
+                                     ctx.scalar_first else tuple(need))
+        if gs is not None:   # summed in the half dtype, then cast (a Tensor under create_graph)
+            gs = gs.sum() if on_graph else gs.sum(dtype=_F32).astype(gs.dtype)
+            gs = gs.to(ctx.s_dtype) if on_graph else gs.astype(ctx.s_dtype)
+        return (gs, gh) if ctx.scalar_first else (gh, gs)
+
+
+class HalfTimesScalarTensor(_HalfWithScalarTensor):
+    """x * w or w * x for a half tensor x and a 0-d float tensor w (MulBackward0)."""
+    op_name = "mul"
+    torch_name = "MulBackward0"
+
+    @staticmethod
+    def compute(h, value, scalar_first):
+        return scaled(h, value)
+
+    @staticmethod
+    def gradients(ctx, gy, h, s, need):
+        """(h's gradient, the 0-d operand's unreduced one), each None where not needed: both formulas (grad * other,
+        grad * self) put the 0-d operand second, so its value is read unrounded."""
+        times = (lambda g: g * s) if not isinstance(s, float) else (lambda g: scaled(g, s))
+        return (times(gy) if need[0] else None), (gy * h if need[1] else None)
+
+
+class HalfOverScalarTensor(_HalfWithScalarTensor):
+    """x / w or w / x for a half tensor x and a 0-d float tensor w (DivBackward0)."""
+    op_name = "div"
+    torch_name = "DivBackward0"
+
+    @staticmethod
+    def compute(h, value, scalar_first):
+        if scalar_first:   # w, already rounded to x's dtype, over x: one rounded quotient
+            return (value / h.astype(_F32)).astype(h.dtype)
+        return divided(h, value)
+
+    @staticmethod
+    def gradients(ctx, gy, h, s, need):
+        """(h's gradient, the 0-d operand's unreduced one) by PyTorch's formulas grad / other and
+        -grad * ((self / other) / other), each step rounded, the 0-d operand unrounded where it is second."""
+        if isinstance(s, float):
+            over = (lambda g: divided(g, s))
+            quotient = (lambda: HalfOverScalarTensor.compute(h, rounded_to(s, h.dtype), True)) if ctx.scalar_first \
+                else (lambda: divided(h, s))
+        else:
+            over = (lambda g: g / s)
+            quotient = (lambda: s / h) if ctx.scalar_first else (lambda: h / s)
+        if ctx.scalar_first:   # w / x
+            return (-gy * (quotient() / h) if need[0] else None), (gy / h if need[1] else None)
+        return (over(gy) if need[0] else None), (-gy * over(quotient()) if need[1] else None)
