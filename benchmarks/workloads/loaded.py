@@ -8,7 +8,7 @@ measured), deepgrad against PyTorch, each side in a process of its own. Run besi
 
 A BLAS thread that waits for a core another process holds spins for a whole scheduler tick, so
 libraries that run small products on every core slow down many times over here; deepgrad runs
-products of 2^20 to 2^22 multiply-adds on one thread and measures which thread count is faster for
+products of 2^18 to 2^22 multiply-adds on one thread and measures which thread count is faster for
 larger ones and for whole recurrences (backends/thread_choice.py).
 """
 import subprocess
@@ -19,7 +19,7 @@ import numpy as np
 
 from ..case import OURS, Case, Goal, Side
 from ..child import run_child
-from . import classifier_step, cnn, conv_nets, convs, lstm, mlp
+from . import classifier_step, cnn, conv_nets, convs, generation, lstm, mlp
 
 #: the background load: one interpreter spinning until it is stopped
 SPIN = "while True:\n    pass\n"
@@ -72,6 +72,8 @@ def _build(name, side, device, threads, batch):
     if name == "lstm_loaded":
         seq = 20 if batch < 64 else 50
         return lstm.build_ours(device, seq) if side == OURS else lstm.build_torch(device, threads, seq)
+    if name == "generate_loaded":
+        return generation.build_ours(device) if side == OURS else generation.build_torch(device, threads)
     if name == "resnet_loaded":
         build, data = (lambda nn: conv_nets.cifar_resnet(nn, 8)), convs._net_data(batch)
         return (classifier_step.ours(device, build, data, convs.LR) if side == OURS
@@ -102,14 +104,15 @@ def _side_in_child(name, side, device, threads, batch, seconds):
 
 def cases(device, config):
     """`mlp_loaded`, `cnn_loaded` (goal: at most 1.2x PyTorch's step), `lstm_loaded`, `conv_loaded` and
-    `resnet_loaded` on
+    `resnet_loaded`, `generate_loaded` on
     `device`, each side timed in its own process (one sample per launch) while the busy process runs."""
     batch = 16 if config.quick else 64
     seconds = 0.3 if config.quick else 1.0
     notes = {"mlp_loaded": "MLP 784-256-256-10, batch 128", "cnn_loaded": f"LeNet-5, batch {batch}",
              "lstm_loaded": f"LSTM 32->128, batch 32, seq {20 if config.quick else 50}, forward + backward",
              "conv_loaded": "conv b8 128->128 28x28 k3, forward + backward",
-             "resnet_loaded": f"CIFAR ResNet-8 training step, batch {batch}"}
+             "resnet_loaded": f"CIFAR ResNet-8 training step, batch {batch}",
+             "generate_loaded": f"a small GPT's greedy generation of {generation.NEW_TOKENS} tokens (workload `generate`)"}
     rows = []
     for name, note in notes.items():
         busy = BusyCore()

@@ -29,6 +29,6 @@ def test_busy_core_stops_when_a_side_cannot_be_built():
 def test_loaded_rows_are_selectable():
     modules, cases = resolve(["loaded"])
     assert modules == ["loaded"] and cases == {"mlp_loaded", "cnn_loaded", "lstm_loaded", "conv_loaded",
-                                               "resnet_loaded"}
+                                               "resnet_loaded", "generate_loaded"}
     names = [c.workload for c in loaded.cases("cpu", Config(quick=True))]
-    assert names == ["mlp_loaded", "cnn_loaded", "lstm_loaded", "conv_loaded", "resnet_loaded"]
+    assert names == ["mlp_loaded", "cnn_loaded", "lstm_loaded", "conv_loaded", "resnet_loaded", "generate_loaded"]
