@@ -2,7 +2,7 @@
 from .backward_inputs import backward_into
 from .engine import grad, gradient_args, run_backward
 from .gradcheck import gradcheck, gradgradcheck
-from .grad_mode import _rewatch, detect_anomaly, enable_grad, inference_mode, no_grad, set_grad_enabled, state
+from .grad_mode import _rewatch, bool_flag, detect_anomaly, enable_grad, inference_mode, no_grad, set_grad_enabled, state
 from .tensor_function import TensorFunction as Function
 from . import autograd_functional as functional
 from . import autograd_function as function
@@ -62,8 +62,9 @@ class set_detect_anomaly:
     comes back at exit. check_nan is accepted as PyTorch takes it (NaN and inf are always checked)."""
 
     def __init__(self, mode, check_nan=True):
+        bool_flag("set_detect_anomaly", "check_nan", check_nan)
         self.prev = state.anomaly
-        state.anomaly = bool(mode)
+        state.anomaly = bool(bool_flag("set_detect_anomaly", "mode", mode))
         _rewatch()
 
     def __enter__(self):

@@ -3,6 +3,8 @@ import functools
 import threading
 import weakref
 
+import numpy as np
+
 
 class _State(threading.local):
     enabled = True
@@ -157,12 +159,20 @@ class inference_mode(_GradModeSwitch):
         return wrapper
 
 
+def bool_flag(call, name, value):
+    """`value`, a bool as PyTorch's switches (anomaly detection) require; anything else is its TypeError."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{call}(): argument '{name}' must be bool, not {type(value).__name__} ({value!r}); pass "
+                        "True or False")
+    return value
+
+
 class detect_anomaly:
     """Block in which the first NaN or inf produced in forward or backward raises, naming the op (with
     check_nan=False, as in PyTorch, nothing raises)."""
 
     def __init__(self, check_nan=True):
-        self._enabled = bool(check_nan)
+        self._enabled = bool(bool_flag("detect_anomaly", "check_nan", check_nan))
 
     def __enter__(self):
         self._prev = state.anomaly

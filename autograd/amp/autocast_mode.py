@@ -48,6 +48,9 @@ def _kind(call, device_type):
 
 
 def _as_dtype(call, dtype):
+    if isinstance(dtype, str):   # PyTorch takes dtype objects only ('float16' is its TypeError)
+        raise TypeError(f"{call}: argument 'dtype' must be torch.dtype, not str {dtype!r}; pass e.g. "
+                        "dtype=ag.float16 or ag.bfloat16")
     if names_bf16(dtype):
         return bfloat16_dtype(call)
     try:
@@ -71,6 +74,10 @@ class autocast:
     def __init__(self, device_type, dtype=None, enabled=True, cache_enabled=None):
         self.device = device_type
         self._kind = _kind("autocast", device_type)
+        for name, flag in (("enabled", enabled), ("cache_enabled", cache_enabled)):
+            if flag is not None and not isinstance(flag, (bool, np.bool_)):
+                raise TypeError(f"autocast: argument '{name}' must be bool, not {type(flag).__name__} ({flag!r}); "
+                                "pass True or False")
         enabled = bool(enabled)
         if dtype is not None:
             self.fast_dtype = _as_dtype("autocast", dtype)
