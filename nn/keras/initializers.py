@@ -1,7 +1,8 @@
 """keras.initializers: the starting values of weights, with Keras's names, arguments and formulas.
 
 Each initializer is called with a shape (Keras layout, e.g. a Dense kernel (inputs, units)) and returns a
-NumPy array of floatx() (float32 by default) unless given a dtype. The random ones draw as Keras 3 on its torch
+tensor of floatx() (float32 by default) unless given a dtype, as Keras returns a backend tensor; layers take the
+NumPy values without that tensor (`initial_values`). The random ones draw as Keras 3 on its torch
 backend draws (keras.random with the initializer's seed), so they give Keras's numbers: an initializer made
 without a seed takes one from Python's `random` when it is made (make_default_seed, as Keras), so after
 keras.utils.set_random_seed a model's weights are Keras's when its layers are made in the same order.
@@ -13,6 +14,7 @@ import inspect
 
 import numpy as np
 
+import autograd as ag
 from autograd.errors import IdentifierError
 
 from . import random as keras_random
@@ -36,9 +38,13 @@ def without_default_seeds():
 
 
 class Initializer:
-    """Base class: `initializer(shape, dtype=None)` -> NumPy array."""
+    """Base class: `initializer(shape, dtype=None)` -> a tensor (`numpy_values`: the same as a NumPy array)."""
 
     def __call__(self, shape, dtype=None):
+        return ag.tensor(self.numpy_values(shape, dtype))
+
+    def numpy_values(self, shape, dtype=None):
+        """The values `initializer(shape, dtype)` holds, as a NumPy array."""
         values = self._values(tuple(int(n) for n in shape))
         return np.asarray(values, dtype=dtype or settings.floatx())
 
@@ -76,7 +82,8 @@ class RandomInitializer(Initializer):
                              f"seed={seed!r}")
         self.seed = seed
 
-    def __call__(self, shape, dtype=None):
+    def numpy_values(self, shape, dtype=None):
+        """The values `initializer(shape, dtype)` holds, as a NumPy array."""
         if self.seed is None:
             raise ValueError(f"{type(self).__name__} was described by name only and has no seed to draw with")
         shape = tuple(int(n) for n in shape)
@@ -283,6 +290,14 @@ _NAMES = {"uniform": RandomUniform, "normal": RandomNormal, "zeros": Zeros, "one
           "orthogonal": Orthogonal, "identity": Identity}
 
 
+def initial_values(initializer, shape, dtype=None):
+    """The NumPy values of `initializer` (an Initializer or a function of the shape) for `shape`, given `dtype` when
+    not None; a built-in initializer's without a tensor made and read back."""
+    if isinstance(initializer, Initializer) and type(initializer).__call__ is Initializer.__call__:
+        return initializer.numpy_values(shape, dtype)
+    return np.asarray(initializer(shape) if dtype is None else initializer(shape, dtype=dtype))
+
+
 def get(identifier):
     """An initializer from a name ('glorot_uniform', 'zeros', ...), a serialized config ({'class_name': ...,
     'config': ...}), an Initializer, or a function of the shape."""
@@ -315,7 +330,8 @@ class STFT(Initializer):
         check_stft_arguments(side, window, scaling)
         self.side, self.window, self.scaling, self.periodic = side, window, scaling, periodic
 
-    def __call__(self, shape, dtype=None):
+    def numpy_values(self, shape, dtype=None):
+        """The values `initializer(shape, dtype)` holds, as a NumPy array."""
         dtype = dtype or settings.floatx()
         values = stft_kernel(tuple(int(n) for n in shape), self.side, self.window, self.scaling, self.periodic,
                              dtype)

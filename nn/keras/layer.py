@@ -697,10 +697,9 @@ class Layer(Module, metaclass=_LayerType):
                              f"{self.name} ({type(self).__name__}).add_weight({name or '(unnamed)'!r}); give sizes "
                              "of 0 or more")
         initializer = initializers.get(initializer)
-        if isinstance(initializer, initializers.Initializer) and dtype in _DRAW_DTYPES:
-            values = np.asarray(initializer(shape, dtype=dtype), dtype=dtype)   # Keras draws in the weight's dtype
-        else:
-            values = np.asarray(initializer(shape), dtype=dtype)
+        draws_in = dtype if isinstance(initializer, initializers.Initializer) and dtype in _DRAW_DTYPES else None
+        values = np.asarray(initializers.initial_values(initializer, shape, draws_in), dtype=dtype)   # Keras draws
+        # a built-in initializer's values in the weight's dtype
         keras_name = name or unique_name("variable")   # as Keras: unnamed weights count up, variable_1, ...
         name = name or f"variable_{len(self._weight_names)}"
         if name in self._weight_names:

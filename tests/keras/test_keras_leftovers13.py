@@ -91,3 +91,59 @@ def test_first_epoch_loss_of_a_softmax_classifier_is_keras():
     assert losses[1].keys() == losses[0].keys()
     for key in losses[0]:
         np.testing.assert_allclose(losses[1][key], losses[0][key], rtol=2e-6, err_msg=key)
+
+
+# ----- initializers return tensors ------------------------------------------------------------------------------
+_INITIALIZERS = {
+    "Zeros": (lambda I: I.Zeros(), (3, 2)), "Ones": (lambda I: I.Ones(), (3, 2)),
+    "Constant": (lambda I: I.Constant(0.25), (3, 2)), "Identity": (lambda I: I.Identity(gain=2.0), (3, 4)),
+    "RandomNormal": (lambda I: I.RandomNormal(seed=1), (3, 2)),
+    "GlorotUniform": (lambda I: I.GlorotUniform(seed=2), (3, 2)),
+    "HeNormal": (lambda I: I.HeNormal(seed=3), (3, 2)),
+    "TruncatedNormal": (lambda I: I.TruncatedNormal(seed=4), (3, 2)),
+    "Orthogonal": (lambda I: I.Orthogonal(seed=5), (4, 3)),
+    "STFT": (lambda I: I.STFT(), (4, 1, 3)),
+}
+
+
+def _initializer_outcome(keras, factory, shape):
+    init = factory(keras.initializers)
+    values = init(shape)
+    one = factory(keras.initializers)
+    scalar = None if len(shape) == 3 else float(one((1, 1)))
+    return (keras.ops.is_tensor(values), tuple(values.shape), keras.ops.convert_to_numpy(values),
+            keras.ops.convert_to_numpy(keras.ops.sum(values, axis=0)), scalar,
+            keras.ops.convert_to_numpy(init(shape, dtype="float64")).dtype)
+
+
+@pytest.mark.parametrize("name", list(_INITIALIZERS))
+def test_an_initializer_returns_a_tensor_as_keras(name):
+    """`init(shape)` is a backend tensor in Keras: is_tensor, `.shape`, `float()` of a (1, 1) one, ops on it."""
+    keras, ours = fresh_sessions()
+    factory, shape = _INITIALIZERS[name]
+    theirs, mine = _initializer_outcome(keras, factory, shape), _initializer_outcome(ours, factory, shape)
+    assert mine[:2] == theirs[:2] == (True, shape)
+    np.testing.assert_allclose(mine[2], theirs[2], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(mine[3], theirs[3], rtol=1e-6, atol=1e-6)
+    assert mine[4] == pytest.approx(theirs[4], rel=1e-6)
+    assert mine[5] == theirs[5]
+
+
+def test_a_custom_initializer_overriding_call_still_builds_weights():
+    """A subclass whose __call__ returns NumPy (or a tensor) gives the layer its values, as in Keras."""
+    keras, ours = fresh_sessions()
+    kernels = []
+    for lib in (keras, ours):
+        class Halves(lib.initializers.Initializer):
+            def __call__(self, shape, dtype=None):
+                return np.full(shape, 0.5, np.float32)
+
+        class Doubled(lib.initializers.Initializer):
+            def __call__(self, shape, dtype=None):
+                return lib.initializers.Ones()(shape) * 2
+
+        layer = lib.layers.Dense(2, kernel_initializer=Halves(), bias_initializer=Doubled())
+        layer.build((None, 3))
+        kernels.append([np.asarray(w) for w in layer.get_weights()])
+    for mine, theirs in zip(kernels[1], kernels[0]):
+        np.testing.assert_array_equal(mine, theirs)
