@@ -94,6 +94,12 @@ class ArgumentTypeError(TypeError, AssertionError):
     in MultiheadAttention): a TypeError, as deepgrad raised before, and an AssertionError as PyTorch's."""
 
 
+class StateAssertionError(RuntimeError, AssertionError):
+    """A call made out of order that PyTorch reports through a failed assert (GradScaler.update with no inf check
+    recorded, step of an optimizer whose gradients were never unscaled): a RuntimeError, as deepgrad raised before,
+    and an AssertionError as PyTorch's."""
+
+
 class SizeTypeError(TypeError, ValueError):
     """A size argument that is not a whole number (a kernel_size of 2.5, a stride given as a string): a TypeError
     as PyTorch's argument parser raises ("must be tuple of ints, not float"), and a ValueError as deepgrad raised

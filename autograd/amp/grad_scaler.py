@@ -20,6 +20,7 @@ import backends
 
 from .. import arrays
 from ..capture import CaptureError, state as capture
+from ..errors import ArgumentError, StateAssertionError
 from ..creation import full
 from ..tensor import Tensor
 
@@ -51,9 +52,9 @@ class GradScaler:
         if not self._enabled:
             return
         if not growth_factor > 1.0:
-            raise ValueError(f"GradScaler: growth_factor must be > 1.0, got {growth_factor}")
+            raise ArgumentError(f"GradScaler: The growth factor must be > 1.0, got growth_factor={growth_factor}")
         if not backoff_factor < 1.0:
-            raise ValueError(f"GradScaler: backoff_factor must be < 1.0, got {backoff_factor}")
+            raise ArgumentError(f"GradScaler: The backoff factor must be < 1.0, got backoff_factor={backoff_factor}")
         self._init_scale = float(init_scale)
         self._growth_factor = float(growth_factor)
         self._backoff_factor = float(backoff_factor)
@@ -93,7 +94,7 @@ class GradScaler:
                                "decided on the host from the gradients, which a replay cannot repeat; compile the "
                                "forward and backward only and call scaler.step(optimizer) and update() after it")
         if self._scale_value is None:
-            raise RuntimeError(f"GradScaler.{call}: no scale yet. {_NOT_SCALED}.")
+            raise StateAssertionError(f"GradScaler.{call}: no scale yet. {_NOT_SCALED}.")
 
     # ----- unscaling ---------------------------------------------------------------------------
     def _state(self, optimizer):
@@ -162,8 +163,9 @@ class GradScaler:
         if state["stage"] == READY:
             self.unscale_(optimizer)
         if not state["found_inf"]:
-            raise RuntimeError("GradScaler.step: none of the optimizer's parameters has a gradient, so nothing "
-                               "was checked for inf/NaN; call scaler.scale(loss).backward() before step")
+            raise StateAssertionError("GradScaler.step: No inf checks were recorded for this optimizer: none of its "
+                                      "parameters has a gradient, so nothing was checked for inf/NaN; call "
+                                      "scaler.scale(loss).backward() before step")
         result = None if self._found_inf(state) else optimizer.step(*args, **kwargs)
         state["stage"] = STEPPED
         return result
@@ -181,8 +183,8 @@ class GradScaler:
         else:
             states = [s for s in self._per_optimizer.values() if s["found_inf"]]
             if not states:
-                raise RuntimeError("GradScaler.update: no inf/NaN check was recorded in this iteration; call "
-                                   "scaler.step(optimizer) (or unscale_) before update()")
+                raise StateAssertionError("GradScaler.update: No inf checks were recorded prior to update; call "
+                                          "scaler.step(optimizer) (or unscale_) before update()")
             if any(self._found_inf(s) for s in states):
                 self._set_scale(_float32(self._scale_value * self._backoff_factor))
                 self._growth_tracker = 0
@@ -197,10 +199,10 @@ class GradScaler:
 
     def _new_scale_value(self, new_scale):
         if isinstance(new_scale, Tensor):
-            if new_scale.numel() != 1 or new_scale.requires_grad or new_scale.dtype.kind != "f":
-                raise ValueError(f"GradScaler.update: new_scale must be a number or a 1-element float tensor "
-                                 f"without requires_grad, got shape {new_scale.shape} {new_scale.dtype} "
-                                 f"requires_grad={new_scale.requires_grad}")
+            if new_scale.numel() != 1 or new_scale.requires_grad or new_scale.dtype.kind == "c":
+                raise ArgumentError(f"GradScaler.update: new_scale must be a number or a 1-element real tensor "
+                                    f"without requires_grad, got shape {new_scale.shape} {new_scale.dtype} "
+                                    f"requires_grad={new_scale.requires_grad}")
             return _float32(new_scale.item())
         if isinstance(new_scale, numbers.Real):
             return _float32(new_scale)

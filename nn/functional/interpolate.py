@@ -94,6 +94,14 @@ def _per_axis(value, count, name):
     return (value,) * count
 
 
+def _host_int(value):
+    """A 0-d integer tensor as its int (PyTorch takes one as a size, as code computing sizes from shapes makes);
+    anything else as it is."""
+    if getattr(value, "ndim", None) == 0 and getattr(value, "dtype", None) is not None and value.dtype.kind in "iu":
+        return int(value.item())
+    return value
+
+
 def _output_size(input, size, scale_factor, recompute_scale_factor):
     """(output sizes, scales for the kernels or None per axis)."""
     spatial = input.shape[2:]
@@ -102,7 +110,7 @@ def _output_size(input, size, scale_factor, recompute_scale_factor):
     if size is not None:
         if recompute_scale_factor:
             raise ValueError("interpolate: recompute_scale_factor is only meaningful with scale_factor, not size")
-        sizes = _per_axis(size, len(spatial), "size")
+        sizes = tuple(_host_int(s) for s in _per_axis(size, len(spatial), "size"))
         if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in sizes):
             raise TypeError(f"interpolate: size must be an int or a tuple of ints, got {size!r}")
         return tuple(int(s) for s in sizes), (None,) * len(spatial)

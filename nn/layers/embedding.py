@@ -1,11 +1,13 @@
 """Embedding layer: a lookup table of learnable vectors."""
+import numbers
+
 import autograd as ag
 from autograd import arrays
 from autograd.ops.dims import check_tensor
 
 from .. import functional as F
 from ..module import Module, Parameter
-from autograd.errors import ArgumentError
+from autograd.errors import ArgumentError, ShapeError
 from autograd.nested import is_nested
 
 
@@ -64,6 +66,12 @@ def lookup_table(name, num_embeddings, embedding_dim, padding_idx, _weight, devi
     """(padding_idx made non-negative, the initial weight): N(0, 1) with the padding_idx row zero as
     PyTorch, or a detached `_weight` of shape (num_embeddings, embedding_dim). Raises ValueError naming
     the layer for a padding_idx out of range or a `_weight` of the wrong shape."""
+    for label, n in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError(f"{name}: {label} must be an int, got {type(n).__name__} {n!r}; pass a whole number")
+        if n < 0:
+            raise ShapeError(f"{name}: Trying to create tensor with negative dimension {n}: [{num_embeddings}, "
+                             f"{embedding_dim}]; {label} must be >= 0")
     if padding_idx is not None:
         if not -num_embeddings <= padding_idx < num_embeddings:
             raise ArgumentError(f"{name}: padding_idx={padding_idx} must lie in [-{num_embeddings}, "

@@ -63,10 +63,18 @@ def _callable_state(fn):
     return dict(fn.__dict__)
 
 
+class NotAnOptimizerError(TypeError, AttributeError):
+    """A scheduler given something that is not an optimizer: PyTorch's TypeError for most schedulers, and the
+    AttributeError its LambdaLR and MultiplicativeLR raise reading `param_groups`."""
+
+
 def check_optimizer(optimizer, who):
-    """Raise TypeError unless `optimizer` is one of ours."""
+    """Raise NotAnOptimizerError unless `optimizer` is one of ours."""
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"{who}: expected an nn.optim Optimizer, got {type(optimizer).__name__}")
+        hint = " (a model: pass its optimizer, e.g. optim.SGD(model.parameters(), lr=0.1))" \
+            if hasattr(optimizer, "parameters") else ""
+        raise NotAnOptimizerError(f"{who}: expected an nn.optim Optimizer, got {type(optimizer).__name__}{hint}; "
+                                  f"schedulers change the lr of an optimizer's param_groups")
 
 
 def per_group(name, optimizer, value, who):
