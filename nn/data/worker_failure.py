@@ -51,15 +51,19 @@ def exited_error(workers):
     """PyTorch's RuntimeError for worker processes that ended without being asked to (`workers`: the dead
     multiprocessing.Process objects), its cause naming the signal that killed one or its exit code."""
     error = RuntimeError(f"DataLoader worker (pid(s) {', '.join(str(w.pid) for w in workers)}) exited unexpectedly")
-    code, pid = workers[0].exitcode, workers[0].pid
-    if code is not None and code < 0:
-        error.__cause__ = RuntimeError(f"DataLoader worker (pid {pid}) is killed by signal: "
-                                       f"{signal.strsignal(-code)}. ")
-    elif code:
-        error.__cause__ = RuntimeError(f"DataLoader worker (pid {pid}) exited unexpectedly with exit code {code}. "
-                                       "Details are lost due to multiprocessing. Rerunning with num_workers=0 may "
-                                       "give better error trace.")
+    error.__cause__ = death_error(workers[0].pid, workers[0].exitcode)
     return error
+
+
+def death_error(pid, code):
+    """PyTorch's RuntimeError for worker `pid` that ended with exit code `code` (minus the signal's number when a
+    signal killed it), or None when it exited cleanly (or has not ended: None)."""
+    if code is not None and code < 0:
+        return RuntimeError(f"DataLoader worker (pid {pid}) is killed by signal: {signal.strsignal(-code)}. ")
+    if code:
+        return RuntimeError(f"DataLoader worker (pid {pid}) exited unexpectedly with exit code {code}. Details are "
+                            "lost due to multiprocessing. Rerunning with num_workers=0 may give better error trace.")
+    return None
 
 
 def timed_out_error(timeout):

@@ -10,6 +10,7 @@ import time
 
 from .worker_failure import exited_error, timed_out_error
 from .worker_loop import ENDED, FAILED, RESUME, run_worker
+from .worker_signals import unwatch, watch
 
 POLL_SECONDS = 0.25   # how often the main process, waiting for a batch, checks that its workers are alive
 JOIN_SECONDS = 5.0    # how long a shutdown waits for a worker to finish its batch before terminating it
@@ -54,6 +55,7 @@ class WorkerBatches:
         except BaseException:
             self.shutdown()
             raise
+        watch(id(self), [process.pid for process in self._workers])
 
     def begin(self, tasks, finish, resume=False):
         """Start an epoch over `tasks`; `resume`: the workers served an earlier epoch (persistent workers), so they
@@ -158,11 +160,20 @@ class WorkerBatches:
                 if dead:
                     for k in dead:
                         self._active[k] = False
-                    raise exited_error([self._workers[k] for k in dead])  # its cause: the signal or exit code
+                    # (raised without a local name: a frame holding its own exception would keep this object, and
+                    # so the live workers, until the garbage collector runs)
+                    if not isinstance(error, queue.Empty):   # the SIGCHLD handler's error (worker_signals)
+                        raise exited_error([self._workers[k] for k in dead]) from error
+                    raise exited_error([self._workers[k] for k in dead])   # found by polling: the same cause
                 if not isinstance(error, queue.Empty):
                     raise
             if deadline is not None and time.monotonic() >= deadline:
                 raise timed_out_error(self._timeout)
+
+    def close(self):
+        """End this epoch early: the workers stop, unless they are persistent (the next epoch reuses them)."""
+        if not self._persistent:
+            self.shutdown()
 
     @property
     def closed(self):
@@ -174,6 +185,7 @@ class WorkerBatches:
         if self._closed or _exiting or os.getpid() != self._owner:   # a forked copy must not touch them
             return
         self._closed = True
+        unwatch(id(self))
         try:
             self._done.set()
             for worker in range(len(self._senders)):
