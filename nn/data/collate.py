@@ -1,5 +1,7 @@
-"""Collation: PyTorch's default_collate and default_convert over NumPy arrays, and the conversion of a batch's
-arrays into Tensors (which a DataLoader makes on the main process, also for batches built by worker processes)."""
+"""Collation: PyTorch's default_collate and default_convert over NumPy arrays (`collate_arrays`, `convert_arrays`:
+what a DataLoader's fetcher runs, on the caller's thread or in a worker process), and the conversion of a batch's
+arrays into Tensors (`to_tensors`, on the main process, also for batches built by worker processes, which send
+their Tensors as `host_arrays` makes them: values, dtype, requires_grad and Parameter kind, as PyTorch's do)."""
 import functools
 import numbers
 
@@ -8,6 +10,8 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 from autograd.errors import ShapeError
+
+from ..module import Parameter
 
 
 class CollateKeyError(ValueError, KeyError):
@@ -28,13 +32,19 @@ def default_collate(examples):
     arrays, Tensors and numbers become one Tensor with a new first axis (Python floats float64, ints int64);
     tuples and lists of fields give a list (a namedtuple stays that namedtuple, a list subclass its type),
     dicts the same kind of dict, strings a list of the strings."""
-    return _to_tensors(_collate(examples, None), None)
+    return to_tensors(collate_arrays(examples), None)
 
 
 def default_convert(example):
     """One example's arrays and NumPy scalars as Tensors, without batching, as PyTorch's default_convert (what
     DataLoader(batch_size=None) yields): a tuple becomes a list, Python numbers and strings stay as they are."""
-    return _to_tensors(_converted(example), None)
+    return to_tensors(convert_arrays(example), None)
+
+
+def collate_arrays(examples):
+    """default_collate of a list of examples, with the batch's values as NumPy arrays (Tensors among the examples
+    stacked into arrays too): what a fetcher returns, before `to_tensors` makes the loader's Tensors of it."""
+    return _collate(examples, None)
 
 
 def _collate(values, field):
@@ -102,17 +112,17 @@ def _name(field):
     return "the example" if field is None else repr(field)
 
 
-def _converted(example):
+def convert_arrays(example):
     """One example as batch_size=None gives it, as PyTorch's default_convert: NumPy scalars become 0-d arrays
     (Tensors once moved), a tuple a list (a namedtuple stays one), dicts and lists keep their kind, and Python
     numbers and strings stay as they are."""
     if isinstance(example, dict):
-        fields = {k: _converted(v) for k, v in example.items()}
+        fields = {k: convert_arrays(v) for k, v in example.items()}
         return _same_kind(example, fields, lambda kind: kind(fields))
     if isinstance(example, tuple) and hasattr(example, "_fields"):
-        return type(example)(*(_converted(v) for v in example))
+        return type(example)(*(convert_arrays(v) for v in example))
     if isinstance(example, (tuple, list)):
-        items = [_converted(v) for v in example]
+        items = [convert_arrays(v) for v in example]
         return items if isinstance(example, tuple) else _same_kind(example, items, lambda kind: kind(items))
     if isinstance(example, np.generic) and example.dtype.kind in "biufc":
         return np.asarray(example)
@@ -159,19 +169,51 @@ def _converted_leaves(batch, leaf):
     return leaf(batch)
 
 
-def _to_tensors(batch, device):
-    """The batch with its numeric NumPy arrays as Tensors on `device` (None: the default device) and its Tensors
-    moved there; an array of strings, bytes or objects stays an array, as in PyTorch's default_convert."""
+def to_tensors(batch, device):
+    """The batch with its numeric NumPy arrays as Tensors on `device` (None: the default device), its Tensors moved
+    there and the Tensors a worker process sent (see `host_arrays`) made again; an array of strings, bytes or objects
+    stays an array, as in PyTorch's default_convert."""
     def leaf(value):
         if isinstance(value, np.ndarray):
             return value if value.dtype.kind in "SaUO" else Tensor(value, device=device)
         if isinstance(value, Tensor):
             return value if value.device == device else value.to(device)
+        if isinstance(value, SentTensor):
+            return value.received(device)
         return value
     return _converted_leaves(batch, leaf)
 
 
+class SentTensor:
+    """A Tensor on its way from a worker process: its host values (dtype and shape with them), whether it requires
+    grad and whether it is a Parameter, which is what PyTorch's tensors carry across processes."""
+
+    __slots__ = ("values", "requires_grad", "parameter")
+
+    def __init__(self, tensor):
+        if tensor.requires_grad and tensor.grad_fn is not None:
+            raise RuntimeError("Cowardly refusing to serialize non-leaf tensor which requires_grad, since autograd "
+                               "does not support crossing process boundaries.  If you just want to transfer the data, "
+                               "call detach() on the tensor before serializing (e.g., putting it on the queue).")
+        self.values = np.asarray(tensor)   # a Tensor's host values, bfloat16 ones too (numpy() refuses those)
+        self.requires_grad, self.parameter = tensor.requires_grad, isinstance(tensor, Parameter)
+
+    def __getstate__(self):
+        return self.values, self.requires_grad, self.parameter
+
+    def __setstate__(self, state):
+        self.values, self.requires_grad, self.parameter = state
+
+    def received(self, device):
+        """The Tensor again, on `device` (None: the default device)."""
+        tensor = Tensor(self.values, device=device)
+        if self.parameter:
+            return Parameter(tensor, requires_grad=self.requires_grad)
+        return tensor.requires_grad_(self.requires_grad) if self.requires_grad else tensor
+
+
 def host_arrays(batch):
-    """The batch with every Tensor replaced by its values as a host NumPy array (what a worker process sends back;
-    `_to_tensors` makes Tensors of them again in the main process)."""
-    return _converted_leaves(batch, lambda value: np.asarray(value) if isinstance(value, Tensor) else value)
+    """The batch with every Tensor replaced by a SentTensor (what a worker process sends back; `to_tensors` makes
+    Tensors of them again in the main process). A non-leaf Tensor that requires grad cannot cross: RuntimeError, with
+    PyTorch's text (PyTorch's worker fails to send it)."""
+    return _converted_leaves(batch, lambda value: SentTensor(value) if isinstance(value, Tensor) else value)

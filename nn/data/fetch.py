@@ -4,7 +4,7 @@ import itertools
 
 import numpy as np
 
-from .collate import _collate, _converted
+from .collate import collate_arrays, convert_arrays
 from .dataset import TensorDataset
 from .datasets.base import ArrayDataset
 
@@ -22,7 +22,9 @@ def columns_of(dataset):
 class MapFetcher:
     """The batch of an indexable dataset at a group of positions (a slice or an array of them): the examples
     collated (by `collate_fn`, or default_collate), or, with `batched=False`, the one example converted (PyTorch's
-    default_convert). A TensorDataset without collate_fn is sliced a whole batch at a time (same values)."""
+    default_convert). A dataset with a `__getitems__` gets the whole list of positions in one call, as PyTorch's
+    batched fetch (not with `batched=False`). A TensorDataset without collate_fn is sliced a whole batch at a time
+    (same values)."""
 
     def __init__(self, dataset, collate_fn, batched, sliceable):
         self.dataset, self.collate_fn, self.batched = dataset, collate_fn, batched
@@ -31,13 +33,14 @@ class MapFetcher:
     def __call__(self, index):
         if self.columns is not None:
             return [np.array(c[index]) for c in self.columns]   # a list, as PyTorch's collation of tuples
-        positions = range(len(self.dataset))[index] if isinstance(index, slice) else index.tolist()
+        positions = list(range(len(self.dataset))[index]) if isinstance(index, slice) else index.tolist()
         if not self.batched:   # no batching: one example at a time
             (position,) = positions
             example = self.dataset[position]
-            return self.collate_fn(example) if self.collate_fn is not None else _converted(example)
-        examples = [self.dataset[i] for i in positions]
-        return self.collate_fn(examples) if self.collate_fn is not None else _collate(examples, None)
+            return self.collate_fn(example) if self.collate_fn is not None else convert_arrays(example)
+        fetch_many = getattr(self.dataset, "__getitems__", None)
+        examples = fetch_many(positions) if fetch_many else [self.dataset[i] for i in positions]
+        return self.collate_fn(examples) if self.collate_fn is not None else collate_arrays(examples)
 
 
 class StreamFetcher:
@@ -54,9 +57,9 @@ class StreamFetcher:
             raise StopIteration
         if self.batch_size is None:
             example = next(self.stream)
-            return self.collate_fn(example) if self.collate_fn is not None else _converted(example)
+            return self.collate_fn(example) if self.collate_fn is not None else convert_arrays(example)
         examples = list(itertools.islice(self.stream, self.batch_size))
         self.ended = len(examples) < self.batch_size
         if not examples or (self.drop_last and len(examples) < self.batch_size):
             raise StopIteration
-        return self.collate_fn(examples) if self.collate_fn is not None else _collate(examples, None)
+        return self.collate_fn(examples) if self.collate_fn is not None else collate_arrays(examples)

@@ -16,10 +16,11 @@ import numpy as np
 import autograd as ag
 from autograd.errors import ArgumentKindError
 
-from .collate import (CollateKeyError, MixedBatchError, _to_tensors, default_collate,  # noqa: F401 (their old home)
-                      default_convert)
+from .collate import (CollateKeyError, MixedBatchError, default_collate, default_convert,  # noqa: F401 (their old home)
+                      to_tensors)
 from .fetch import MapFetcher, StreamFetcher, columns_of
 from .iterable import IterableDataset
+from .loader_iterator import LoaderIterator
 from .samplers import permuted_indices
 from .subsets import rng_from, seed_from, stream_from_seed
 from .worker_loop import FetcherFactory
@@ -57,8 +58,10 @@ class DataLoader:
       seed + i (NumPy's global generator as PyTorch seeds it), so random draws in `__getitem__` give PyTorch's
       batches; `nn.data.get_worker_info()` tells the dataset which worker it runs in (an IterableDataset is copied
       into every worker: shard it with get_worker_info). A worker's exception is raised here with its type, worker
-      id and traceback. Workers send NumPy arrays; the Tensors, `transform`, `device` and `pin_memory` are made
-      and applied here. Exception (the fast path): batches that are slices of arrays (see `prefetch`) and no
+      id and traceback; a worker that dies raises PyTorch's RuntimeError at once, as PyTorch's SIGCHLD handler
+      does (see worker_signals). Workers send NumPy arrays (a Tensor their collate_fn made keeps its dtype,
+      requires_grad and Parameter kind; one in a graph cannot cross, as in PyTorch); the Tensors, `transform`,
+      `device` and `pin_memory` are made and applied here. Exception (the fast path): batches that are slices of arrays (see `prefetch`) and no
       `worker_init_fn` run no user code, so they are sliced by the prefetch thread instead, with the same results,
       faster than pickling them across processes.
     - `pin_memory`: accepted (host memory needs no pinning; warns as PyTorch's without an accelerator).
@@ -73,7 +76,8 @@ class DataLoader:
       them, so that random draws there come in PyTorch's order and a seeded run repeats.
 
     A `TensorDataset` (or an `ArrayDataset` without per-example transforms) is sliced a whole batch at a
-    time; other datasets are indexed one example at a time. An `IterableDataset` is read in its own order,
+    time; a dataset with `__getitems__(indices)` gets each batch's index list in one call (PyTorch's batched fetch);
+    other datasets are indexed one example at a time. An `IterableDataset` is read in its own order,
     `batch_size` examples per batch (it takes no sampler, batch_sampler or shuffle).
     """
 
@@ -167,6 +171,7 @@ class DataLoader:
         self.timeout, self.persistent_workers, self.prefetch_factor = timeout, persistent_workers, prefetch_factor
         self.multiprocessing_context = multiprocessing_context
         self._base_seed, self._workers = None, None   # persistent workers: drawn once; the processes kept
+        self._length_reported = None   # an IterableDataset's __len__, once len(loader) asked for it (PyTorch's warning)
         _warn_if_too_many_workers(self.num_workers, stacklevel=3)
         # seed= (deepgrad's) or generator= gives the loader a stream of its own; without either it draws from
         # the global stream, as PyTorch's does
@@ -178,9 +183,15 @@ class DataLoader:
         if self.batch_sampler is not None:
             return len(self.batch_sampler)
         n = len(self.dataset) if self.sampler is None else len(self.sampler)
+        if isinstance(self.dataset, IterableDataset):
+            self._length_reported = n
         if self.batch_size is None:
             return n
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+
+    def check_worker_number_rationality(self):
+        """Warn as PyTorch's DataLoader does when `num_workers` exceeds the CPUs this process may use."""
+        _warn_if_too_many_workers(self.num_workers, stacklevel=3)
 
     def __iter__(self):
         # order and device are fixed here, on the caller's thread, before any batch is made
@@ -197,7 +208,10 @@ class DataLoader:
             # PyTorch draws its workers' base seed here, each epoch (once, with persistent workers), from the
             # loader's generator or the global stream, also without workers: the global stream stays PyTorch's
             self._base_seed = seed_from(self._rng if self._rng is not None else rng_from(None, "DataLoader"))
-            if self.pin_memory and not ag.accelerator.is_available():   # PyTorch's notice, each new iterator
+            if self.pin_memory and self.pin_memory_device:   # PyTorch's notices, each new iterator
+                warnings.warn("pin_memory_device is deprecated, the current accelerator will be used as the device,"
+                              f"ignore pin_memory_device='{self.pin_memory_device}'.", UserWarning, stacklevel=2)
+            if self.pin_memory and not ag.accelerator.is_available():
                 warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
                               "memory won't be used.", UserWarning, stacklevel=2)
         finish = functools.partial(_finished, self.transform, device)
@@ -212,9 +226,11 @@ class DataLoader:
             make = FetcherFactory(MapFetcher, self.collate_fn, batched, self.batch_sampler is None)
         sliced = self._sliced(order)
         if self.num_workers > 0 and not (sliced and self.worker_init_fn is None):
-            return self._worker_batches(tasks, make, finish, resumed)
-        batches = _made(make(self.dataset), tasks, finish, make.stream)
-        return _prefetched(batches) if self.prefetch and sliced else batches
+            batches = self._worker_batches(tasks, make, finish, resumed)
+        else:
+            batches = _made(make(self.dataset), tasks, finish, make.stream)
+            batches = _prefetched(batches) if self.prefetch and sliced else batches
+        return LoaderIterator(batches, self, self._length_reported)
 
     def _worker_batches(self, tasks, make, finish, resumed):
         """This epoch's batches from worker processes: the persistent ones of earlier epochs, or new ones."""
@@ -281,7 +297,7 @@ def _finished(transform, device, batch):
     """A batch as the loader yields it: `transform` applied to its inputs, its arrays made Tensors on `device`."""
     if transform is not None:
         batch = _transform_inputs(batch, transform)
-    return _to_tensors(batch, device)
+    return to_tensors(batch, device)
 
 
 def _made(fetch, tasks, finish, stream):

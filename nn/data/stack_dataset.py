@@ -30,5 +30,21 @@ class StackDataset(Dataset):
         return tuple(d[index] for d in self.datasets)
 
     def __getitems__(self, indices):
-        """The examples at `indices` (what a DataLoader asks for one batch)."""
-        return [self[i] for i in indices]
+        """The examples at `indices` (what a DataLoader asks for one batch), read dataset by dataset as PyTorch's
+        StackDataset reads them: in one `__getitems__` call of each dataset that has one."""
+        named = self.datasets.items() if isinstance(self.datasets, dict) else enumerate(self.datasets)
+        columns = {key: _column(dataset, indices) for key, dataset in named}
+        if isinstance(self.datasets, dict):
+            return [{key: column[k] for key, column in columns.items()} for k in range(len(indices))]
+        return [tuple(column[k] for column in columns.values()) for k in range(len(indices))]
+
+
+def _column(dataset, indices):
+    """The examples of one stacked dataset at `indices`."""
+    fetch_many = getattr(dataset, "__getitems__", None)
+    if not callable(fetch_many):
+        return [dataset[i] for i in indices]
+    items = fetch_many(indices)
+    if len(items) != len(indices):
+        raise ValueError(f"Nested dataset's output size mismatch. Expected {len(indices)}, got {len(items)}")
+    return items

@@ -25,6 +25,14 @@ class Subset(Dataset):
             return [self.dataset[self.indices[i]] for i in index]
         return self.dataset[self.indices[index]]
 
+    def __getitems__(self, indices):
+        """The examples at `indices` (what a DataLoader asks for one batch), in one `__getitems__` call of the
+        underlying dataset when it has one, as PyTorch's Subset."""
+        fetch_many = getattr(self.dataset, "__getitems__", None)
+        if callable(fetch_many):
+            return fetch_many([self.indices[i] for i in indices])
+        return [self.dataset[self.indices[i]] for i in indices]
+
 
 class ConcatDataset(Dataset):
     """The examples of several datasets one after the other."""
