@@ -25,6 +25,9 @@ _NORMS = (None, "backward", "ortho", "forward")
 
 
 def _norm(op, norm):
+    if norm is not None and not isinstance(norm, str):   # PyTorch's argument parser takes a str only
+        raise TypeError(f"fft.{op}(): argument 'norm' must be str, not {type(norm).__name__} ({norm!r}); pass "
+                        "'backward', 'ortho' or 'forward'")
     if norm not in _NORMS:
         raise ArgumentRangeError(f"fft.{op}: norm must be 'backward', 'ortho' or 'forward' (or None), "
                                  f"got {norm!r}")

@@ -104,6 +104,10 @@ class _BackwardCall:
             replaced = hook(self.module, grad_inputs, self.grad_outputs)
             if replaced is None:
                 continue
+            if not isinstance(replaced, (Tensor, tuple, list)):   # PyTorch's len() of it fails: a TypeError
+                raise TypeError(f"backward hook of {type(self.module).__name__} returned {type(replaced).__name__} "
+                                f"{replaced!r}; a full backward hook returns None or a tuple of grad_input "
+                                f"entries (Tensors or None), {len(grad_inputs)} here")
             replaced = (replaced,) if isinstance(replaced, Tensor) else tuple(replaced)
             if len(replaced) != len(grad_inputs):
                 raise ShapeError(f"backward hook of {type(self.module).__name__} returned {len(replaced)} "

@@ -200,7 +200,11 @@ class LBFGS(Optimizer):
         state.setdefault("n_iter", 0)
 
         orig_loss = self._evaluate(closure)
-        loss = float(orig_loss)
+        try:
+            loss = float(orig_loss)
+        except (TypeError, ValueError) as exc:   # the type float() raised: PyTorch's own call raises the same
+            raise type(exc)(f"LBFGS.step: the closure must return the loss (a one-element Tensor or a number), got "
+                            f"{type(orig_loss).__name__}; end it with `return loss` ({exc})") from None
         evals = 1
         state["func_evals"] += 1
         flat_grad = self._flat_grad()

@@ -48,7 +48,11 @@ def _scale_by(grads, max_norm, total):
 
 
 def _max_norm(max_norm, who):
-    max_norm = float(max_norm)
+    try:
+        max_norm = float(max_norm)
+    except (TypeError, ValueError) as exc:   # float('a') is a ValueError, float(None) a TypeError: kept, as PyTorch's
+        raise type(exc)(f"{who}: max_norm must be a number, got {type(max_norm).__name__} {max_norm!r} ({exc})") \
+            from None
     if math.isnan(max_norm):
         raise ValueError(f"{who}: max_norm must be a number, got nan")
     return max_norm   # a negative one flips the gradients' sign (and scales them), as PyTorch's does
