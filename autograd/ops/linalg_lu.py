@@ -227,7 +227,7 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
         inner = solve_triangular(transpose(LU, -2, -1), rhs, upper=False)
         x = matmul(p, solve_triangular(transpose(LU, -2, -1), inner, upper=True, unitriangular=True))
     x = x if left else transpose(x, -2, -1)
-    return x.conj() if conjugate else x
+    return named(x.conj() if conjugate else x, "LinalgLuSolveBackward0")
 
 
 def lu_old(A, pivot=True, get_infos=False):

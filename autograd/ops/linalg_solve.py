@@ -246,4 +246,6 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     batch_shape(op, A.shape, B.shape)
     if left:
         return LinalgSolveTriangular.apply(A, B, upper=bool(upper), unit=bool(unitriangular))
-    return LinalgSolveTriangular.apply(A.mT, B.mT, upper=not upper, unit=bool(unitriangular)).mT
+    # X A = B  <=>  A^T X^T = B^T; PyTorch's one node shows on the transposed result
+    return named(LinalgSolveTriangular.apply(A.mT, B.mT, upper=not upper, unit=bool(unitriangular)).mT,
+                 "LinalgSolveTriangularBackward0")
