@@ -109,4 +109,6 @@ def nll_of_log_probs_grad(xp, logp, valid, safe, gloss, label_smoothing):
     g[xp.arange(logp.shape[0]), safe] -= 1.0 - label_smoothing
     weight = xp.where(valid, xp.asarray(gloss), 0).astype(logp.dtype, copy=False)
     g *= weight[:, None]
+    if not bool(valid.all()):   # an ignored row is +0, as PyTorch's: its p - 1 times a zero weight is -0 ("-0.")
+        g[~valid] = 0
     return g
