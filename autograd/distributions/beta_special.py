@@ -82,6 +82,8 @@ class DirichletReparam(Function):
     """x (Dirichlet(alpha) draws made without a graph) as a function of alpha: forward returns x, backward
     carries the implicit gradient (module docstring) to alpha."""
 
+    torch_name = "_DirichletBackward"   # PyTorch's node: the Python Function _Dirichlet in its dirichlet.py
+
     def forward(ctx, alpha, x):
         ctx.save_for_backward(alpha, x)
         return x
