@@ -26,7 +26,10 @@ def as_number(value, p, key, who):
 
 
 def as_buffer(value, p, key, who):
-    """A saved buffer of any shape as a fresh Tensor on p's device, in p's dtype."""
+    """A saved buffer of any shape as a Tensor on p's device, in p's dtype: a Tensor already there is kept itself,
+    as PyTorch keeps it (optimisers loaded from one live state_dict() share it), anything else is copied."""
+    if isinstance(value, Tensor) and value.device == p.device and value.dtype == p.dtype:
+        return value
     return arrays.wrap(p.device.asarray(host_value(value), dtype=p.dtype).copy(), p.device)
 
 

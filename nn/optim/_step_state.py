@@ -51,8 +51,20 @@ def multiply(state, key, factor):
     return data.item()
 
 
+def _shareable(value, p, key):
+    """Whether a saved scalar entry is already a scalar-state tensor that PyTorch's load_state_dict would keep as
+    the very same object: 'step' always, the others ('eta', 'mu', 'mu_product') when in their parameter's dtype."""
+    return (isinstance(value, Tensor) and value.ndim == 0 and value.device.host_memory
+            and type(arrays.array(value)) is np.ndarray and value.dtype.kind == "f"
+            and (key == "step" or p is None or value.dtype == p.dtype))
+
+
 def restore(value, p, key, who):
-    """A saved scalar entry (ours, a torch tensor, a NumPy array or a number) as a scalar-state tensor."""
+    """A saved scalar entry (ours, a torch tensor, a NumPy array or a number) as a scalar-state tensor; one that
+    already is such a tensor is kept itself, not copied, as PyTorch keeps it (so optimisers loaded from one live
+    state_dict() share it)."""
+    if _shareable(value, p, key):
+        return value
     if isinstance(value, Tensor):
         value = value.numpy()
     elif hasattr(value, "detach"):   # a torch tensor

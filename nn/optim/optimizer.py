@@ -338,7 +338,8 @@ class Optimizer:
 
     def load_state_dict(self, state_dict):
         """Restore options and buffers saved by state_dict() (ours or torch.optim's, same layout); buffers
-        are copied onto each parameter's device and dtype."""
+        are put on each parameter's device and dtype (those already there are shared, not copied, as in
+        PyTorch)."""
         if not isinstance(state_dict, dict) or "state" not in state_dict or "param_groups" not in state_dict:
             have = sorted(map(str, state_dict)) if isinstance(state_dict, dict) else type(state_dict).__name__
             error = OptimizerStateError if isinstance(state_dict, dict) else OptimizerStateTypeError
@@ -431,10 +432,17 @@ def _check_grad(who, param, grad):
 
 
 def _restore(value, p, key, who):
-    """A saved state entry as this optimiser keeps it: 'step' as a 0-d float tensor (PyTorch's form), buffers as
-    fresh Tensors on p's device."""
+    """A saved state entry as this optimiser keeps it: 'step' as a 0-d float tensor (PyTorch's form), buffers on
+    p's device in p's dtype. As in PyTorch, a Tensor already in that form is taken as it is, not copied: an
+    optimiser loaded from another's live state_dict() shares its buffers, and a step of either updates both."""
     if key == "step":
         return restore_scalar(value, p, key, who)
+    if isinstance(value, Tensor) and value.device == p.device and value.dtype == p.dtype:
+        if tuple(value.shape) != p.shape:
+            raise ShapeError(f"{who}.load_state_dict: state '{key}' has shape {tuple(value.shape)}, but its "
+                             f"parameter has shape {p.shape}; load a state_dict saved from parameters of these "
+                             "shapes")
+        return value
     if isinstance(value, Tensor):
         value = value.numpy() if not (value.device.host_memory and p.device.host_memory) else arrays.array(value)
     elif not isinstance(value, np.ndarray) and hasattr(value, "detach"):

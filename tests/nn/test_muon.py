@@ -2,6 +2,8 @@
 runs at bfloat16 precision in both, so they may differ by a bfloat16 rounding of the update, a few thousandths of
 the learning rate), the same training curve, state_dict layout and option checks; and its bfloat16 rounding
 equals ml_dtypes' conversion."""
+import copy
+
 import numpy as np
 import pytest
 
@@ -89,7 +91,8 @@ def test_state_dict_round_trip_continues_identically():
     _, opt = _steps(ag, nn.optim, weights, grads[:2])
     resumed_param = ag.tensor(opt.param_groups[0]["params"][0].detach().numpy(), requires_grad=True)
     resumed = nn.optim.Muon([resumed_param])
-    resumed.load_state_dict(opt.state_dict())
+    # a deep copy: the live dict itself would share its momentum buffer between the two, as PyTorch's does
+    resumed.load_state_dict(copy.deepcopy(opt.state_dict()))
     for o, p in ((opt, opt.param_groups[0]["params"][0]), (resumed, resumed_param)):
         p.grad = ag.tensor(grads[2][0])
         o.step()

@@ -1,4 +1,6 @@
 """Optimisers: 10-step trajectories against torch.optim, param groups, state_dict, and bad input."""
+import copy
+
 import numpy as np
 import pytest
 
@@ -126,7 +128,8 @@ def test_state_dict_round_trip_continues_identically(device, config):
     for p, q in zip(twin.params, prob.params):
         p._data[...] = q._data
     opt2 = getattr(nn.optim, name)(twin.params, lr=123.0)  # options come back from the state dict
-    opt2.load_state_dict(saved)
+    # a deep copy: loading the live dict itself would share its buffers between the two optimisers, as PyTorch's
+    opt2.load_state_dict(copy.deepcopy(saved))
     assert opt2.param_groups[0]["lr"] == kw["lr"]
     for _ in range(5):
         for o, pr in ((opt, prob), (opt2, twin)):

@@ -1,6 +1,6 @@
 """Optimizer.state_dict() holds the optimiser's own state, as PyTorch's does: steps taken after the call show in
-it (so a program that keeps the dict without a deep copy sees the same numbers on both libraries), while a deep
-copy stays a snapshot and load_state_dict takes its own copy."""
+it (so a program that keeps the dict without a deep copy sees the same numbers on both libraries), a deep copy
+stays a snapshot, and load_state_dict of the live dict shares its tensors, as PyTorch's."""
 import copy
 
 import numpy as np
@@ -46,7 +46,7 @@ def test_state_dict_follows_later_steps_as_pytorchs(name, options):
         np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-9, err_msg=f"{name} state '{key}'")
 
 
-def test_deep_copy_is_a_snapshot_and_loading_takes_a_copy():
+def test_deep_copy_is_a_snapshot_and_loading_the_live_dict_shares_its_tensors():
     parameter = nn.Parameter(ag.tensor(np.arange(1.0, 4.0)))
     opt = nn.optim.Adam([parameter], lr=0.1)
     for _ in range(2):
@@ -64,4 +64,9 @@ def test_deep_copy_is_a_snapshot_and_loading_takes_a_copy():
     opt.step()
     assert live["state"][0]["step"].item() == 3.0
     np.testing.assert_array_equal(snapshot["state"][0]["exp_avg"].numpy(), before)
-    np.testing.assert_array_equal(twin.state[other]["exp_avg"].numpy(), before)   # not moved by opt's step
+    # PyTorch's load_state_dict keeps a tensor already on the parameter's device and dtype: the twin shares it,
+    # so opt's step moved the twin's buffers and count too (PyTorch 2.13: exp_avg [0.4841, 1.0260, 1.5680], step 3)
+    assert twin.state[other]["exp_avg"] is opt.state[parameter]["exp_avg"]
+    np.testing.assert_allclose(twin.state[other]["exp_avg"].numpy(), [0.48408245, 1.0260333, 1.56802054], rtol=1e-6)
+    assert twin.state[other]["step"].item() == 3.0
+    assert not np.array_equal(twin.state[other]["exp_avg"].numpy(), before)

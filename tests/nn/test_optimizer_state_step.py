@@ -86,7 +86,8 @@ def test_our_state_dict_keeps_the_tensor_form_and_round_trips(name, options):
     assert entry["step"].item() == 3.0   # as PyTorch's: the optimiser's own state, later steps show in it
     resumed = getattr(nn.optim, name)(problem.params, lr=0.05, **options)
     resumed.load_state_dict(opt.state_dict())
-    assert resumed.state[problem.params[0]]["step"] is not opt.state[problem.params[0]]["step"]
+    # as PyTorch's, the loaded optimiser keeps the live dict's own tensors (the step count too)
+    assert resumed.state[problem.params[0]]["step"] is opt.state[problem.params[0]]["step"]
     for _ in range(2):
         problem.step(resumed, topt)
     problem.assert_close(rtol=1e-9, atol=1e-11)
