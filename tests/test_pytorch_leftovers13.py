@@ -84,3 +84,71 @@ def test_half_tensor_in_place_times_a_zero_dim_tensor_that_requires_grad():
         return x.float().tolist(), _edges(x.grad_fn), x0.grad.float().tolist(), w.grad.item(), str(w.grad.dtype)[-7:]
 
     assert run(ag) == run(torch)
+
+
+# ----- 2. next_functions of binary ops with an integer or bool tensor operand ---------------------------------------
+_INTEGER_OPERAND_OPS = {
+    "maximum": lambda L, x, o: L.maximum(x, o),
+    "minimum_first": lambda L, x, o: L.minimum(o, x),
+    "fmax": lambda L, x, o: L.fmax(o, x),
+    "fmin": lambda L, x, o: L.fmin(x, o),
+    "atan2": lambda L, x, o: L.atan2(o, x),
+    "pow": lambda L, x, o: L.pow(x, o),
+    "pow_base": lambda L, x, o: L.pow(o, x),
+    "hypot": lambda L, x, o: L.hypot(o, x),
+    "copysign": lambda L, x, o: L.copysign(x, o),
+    "fmod": lambda L, x, o: L.fmod(x, o),
+    "remainder": lambda L, x, o: L.remainder(o, x),
+    "xlogy": lambda L, x, o: L.xlogy(o, x),
+    "logaddexp": lambda L, x, o: L.logaddexp(o, x),
+    "ldexp": lambda L, x, o: L.ldexp(x, o),
+    "where": lambda L, x, o: L.where(x > 0, x, o),
+    "clamp": lambda L, x, o: L.clamp(x, o, o + 2),
+    "addcmul": lambda L, x, o: L.addcmul(x, o, x),
+    "addcdiv": lambda L, x, o: L.addcdiv(x, x, o),
+    "float_power": lambda L, x, o: L.float_power(x, o),
+    "dist": lambda L, x, o: L.dist(o, x),
+    "cross": lambda L, x, o: L.linalg.cross(x, o.float()),
+    "cross_mixed": lambda L, x, o: L.linalg.cross(x, o),
+    "torch_cross": lambda L, x, o: L.cross(o, x, dim=0),
+    "true_divide": lambda L, x, o: L.true_divide(o, x),
+}
+
+
+def _integer_operand(lib, op, kind):
+    x = lib.tensor([1.5, -2.0, 3.0], requires_grad=True)
+    o = {"int": lib.tensor([1, 2, 0]), "int0": lib.tensor(2), "uint8": lib.tensor([1, 2, 3], dtype=lib.uint8),
+         "bool": lib.tensor([True, False, True])}[kind]
+    try:
+        with np.errstate(divide="ignore"):
+            y = _INTEGER_OPERAND_OPS[op](lib, x, o)
+    except NotImplementedError:
+        return "NotImplementedError", None
+    except RuntimeError:
+        return "RuntimeError", None
+    return (str(y.dtype)[-7:], _name(y.grad_fn), _edges(y.grad_fn)), y.detach().numpy()
+
+
+@pytest.mark.parametrize("kind", ["int", "int0", "uint8", "bool"])
+@pytest.mark.parametrize("op", sorted(_INTEGER_OPERAND_OPS))
+def test_integer_operand_edges_as_pytorchs(op, kind):
+    torch = _torch()
+    ours, theirs = _integer_operand(ag, op, kind), _integer_operand(torch, op, kind)
+    assert ours[0] == theirs[0]
+    if theirs[1] is not None:
+        np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)
+
+
+def test_refusals_of_bool_operands_are_pytorchs_types():
+    torch = _torch()
+    x = ag.tensor([1.5, 2.0], requires_grad=True)
+    with pytest.raises(NotImplementedError):
+        torch.ldexp(torch.tensor([1.5, 2.0]), torch.tensor([True, False]))
+    with pytest.raises(NotImplementedError, match="ldexp"):
+        ag.ldexp(x, ag.tensor([True, False]))
+    with pytest.raises(RuntimeError, match="dist: a bool tensor"):
+        ag.dist(ag.tensor([True, False]), x)
+    with pytest.raises(RuntimeError):
+        torch.heaviside(torch.tensor([1.5, 0.0]), torch.tensor([1, 2]))
+    with pytest.raises(RuntimeError, match="heaviside"):
+        ag.heaviside(ag.tensor([1.5, 0.0]), ag.tensor([1, 2]))

@@ -30,6 +30,7 @@ class FrexpMantissa(Function):
 class Ldexp(Function):
     """x * 2 ** exponent for an integer exponent, exact wherever the result is representable (2 ** exponent
     alone may not be: 1e-300 * 2 ** 1500 is)."""
+    number_edges = True   # PyTorch's node lists the integer exponent too, as (None, 0)
 
     def forward(ctx, x, exponent):
         xp = ctx.xp
@@ -71,6 +72,9 @@ def ldexp(input, other):
     """input * 2 ** other, elementwise and broadcasting (a float result; other an integer or float tensor)."""
     check_tensor("ldexp", input)
     check_tensor("ldexp", other, "other")
+    if other.dtype == np.bool_:
+        raise UnsupportedDtypeError(f"ldexp: \"ldexp_cpu_exp\" not implemented for 'Bool' (a bool exponent of shape "
+                                    f"{tuple(other.shape)}), as in PyTorch; convert it first, e.g. other.long()")
     # an integer input takes a float other's dtype (float16 stays float16, as PyTorch's input * 2 ** other)
     x = input.astype(other.dtype) if input.dtype.kind in "iub" and other.dtype.kind not in "iub" else _floating(input)
     if complex_forms.active and x.dtype.kind == "c":   # complex: the product itself (the kernel is for reals)

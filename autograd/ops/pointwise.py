@@ -392,8 +392,8 @@ def heaviside(input, values):
     check_tensor("heaviside", input)
     check_tensor("heaviside", values, "values")
     if input.dtype != values.dtype:
-        raise TypeError(f"heaviside: input ({input.dtype}) and values ({values.dtype}) must have the same dtype, "
-                        "as PyTorch requires")
+        raise DtypeError(f"heaviside: input ({input.dtype}) and values ({values.dtype}) must have the same dtype, "
+                         "as PyTorch requires (it raises RuntimeError); convert one, e.g. values.to(input.dtype)")
     return Heaviside.apply(input, values)
 
 

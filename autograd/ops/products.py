@@ -19,7 +19,7 @@ from .reduction import sum as _sum
 from .shape import broadcast_to, narrow, permute, reshape, unsqueeze
 from .arrange import broadcast_shapes, broadcast_tensors
 from .searching import triu_indices
-from ..errors import ArgumentRangeError, DtypeError, ShapeError
+from ..errors import ArgumentRangeError, DtypeError, ShapeError, UnsupportedDtypeError
 from ..func_levels import refuse_forward_ad
 
 
@@ -175,6 +175,13 @@ def cross(input, other, dim=None):
     """The cross product of 3-vectors along `dim` (None: the first dim of length 3), broadcasting."""
     check_tensor("cross", input)
     check_tensor("cross", other, "other")
+    if input.dtype == np.bool_:   # PyTorch's kernel is chosen by input's dtype, before the dtypes are compared
+        raise UnsupportedDtypeError(f"cross: \"cross\" not implemented for 'Bool' (input {input.dtype}, other "
+                                    f"{other.dtype}), as in PyTorch; convert the mask first, e.g. mask.float()")
+    if input.dtype != other.dtype:
+        raise DtypeError(f"cross: expected both inputs to have one dtype, as PyTorch does: got {input.dtype} (shape "
+                         f"{tuple(input.shape)}) and {other.dtype} (shape {tuple(other.shape)}); convert one, e.g. "
+                         "other.to(input.dtype)")
     shape = broadcast_shapes("cross", [input.shape, other.shape])
     if dim is None:
         dim = next((d for d, n in enumerate(shape) if n == 3), None)
@@ -188,7 +195,7 @@ def cross(input, other, dim=None):
     a1, a2, a3 = (narrow(a, d, i, 1) for i in range(3))
     b1, b2, b3 = (narrow(b, d, i, 1) for i in range(3))
     parts = [sub(mul(a2, b3), mul(a3, b2)), sub(mul(a3, b1), mul(a1, b3)), sub(mul(a1, b2), mul(a2, b1))]
-    return named(cat(parts, d), "LinalgCrossBackward0")
+    return shown_over(cat(parts, d), "LinalgCrossBackward0", input, other)
 
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):

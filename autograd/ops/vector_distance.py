@@ -105,6 +105,10 @@ def dist(input, other, p=2):
     smallest |difference|), 0 (how many differ; gradient 0) or a negative p ((sum |d|**p) ** (1/p))."""
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("dist", dist, input, other, p)
+    if any(isinstance(t, Tensor) and t.dtype == bool for t in (input, other)):
+        raise RuntimeError(f"dist: a bool tensor (shapes {tuple(getattr(input, 'shape', ()))} and "
+                           f"{tuple(getattr(other, 'shape', ()))}) cannot be subtracted, as in PyTorch (dist is the "
+                           "norm of input - other); convert it first, e.g. mask.float()")
     if isinstance(input, Tensor) and isinstance(other, Tensor):   # an integer tensor takes the float one's dtype
         if input.dtype.kind in "iub" and other.dtype.kind not in "iub":
             input = input.astype(other.dtype)
