@@ -8,7 +8,7 @@ from .autocast_scope import policy_config
 from .layer import Layer
 from .layers.input_layer import InputLayer
 from .layers.wrapper import ModuleWrapper
-from .model import Model
+from .model import Model, _adjust_rank
 from .naming import unique_name
 from .symbolic import KerasTensor
 
@@ -138,7 +138,7 @@ class Sequential(Model):
         if not isinstance(layer, Layer):
             layer = ModuleWrapper(layer)
         name = getattr(layer, "name", f"layer_{len(self._stack)}")
-        if any(getattr(other, "name", None) == name for other in self._stack):
+        if any(other is not layer and getattr(other, "name", None) == name for other in self._stack):
             raise ValueError(f"{self.name}: all layers must have unique names; {name!r} is already used")
         self.add_module(name.replace(".", "_"), layer)
         self._stack.append(layer)
@@ -265,6 +265,8 @@ class Sequential(Model):
         shape = getattr(inputs, "shape", None)
         if spec is None or shape is None or isinstance(inputs, KerasTensor) or getattr(self, "_input_from_call", False):
             return inputs
+        inputs = _adjust_rank(spec, inputs)   # as Keras's (its Sequential runs as a functional model)
+        shape = tuple(inputs.shape)
         expected = tuple(spec.shape)
         # the batch axis is free, as in Keras (a model built for batches of 2 takes batches of 5)
         mismatch = len(shape) != len(expected) or any(e is not None and e != n
