@@ -133,11 +133,15 @@ class ReduceLROnPlateau(Callback):
             self.tracker.best, self.wait = current, 0
         elif self.cooldown_counter == 0:
             self.wait += 1
-            if self.wait >= self.patience and lr > self.min_lr:
+            if self.wait >= self.patience and self._above_floor(lr):
                 new_lr = max(lr * self.factor, self.min_lr)
                 _set_lr(optimizer, new_lr)
                 self.cooldown_counter, self.wait = self.cooldown, 0
                 if self.verbose:
                     print(self.message.format(epoch=epoch + 1, lr=new_lr))
+
+    def _above_floor(self, lr):
+        """Whether the rate `lr` (as `_read_lr` gave it) can still be lowered."""
+        return lr > self.min_lr
 
     _read_lr = staticmethod(_current_lr)

@@ -65,6 +65,11 @@ class ReduceLROnPlateau(_NNReduceLROnPlateau):
     message = "\nEpoch {epoch}: ReduceLROnPlateau reducing learning rate to {lr}."
     _read_lr = staticmethod(_float32_rate)
 
+    def _above_floor(self, lr):
+        """Whether the float32 rate `lr` is above `min_lr` read in float32, as Keras compares them (a rate already
+        at min_lr = 0.004 reads 0.004000000189989805, which is not lowered again)."""
+        return lr > np.float32(self.min_lr)
+
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto", min_delta=1e-4,
                  cooldown=0, min_lr=0.0, **kwargs):
         if kwargs:   # Keras takes any other keyword and ignores it; ours says so
