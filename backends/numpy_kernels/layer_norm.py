@@ -30,6 +30,8 @@ def _run(name, task, blocks, size):
 
 def forward(x, weight, bias, eps):
     """array_kernels.layer_norm.forward, block by block."""
+    if x.size <= BLOCK_ELEMENTS:   # one block on the calling thread: the reference's arrays as they come
+        return reference.forward(np, x, weight, bias, eps)
     rows, width = x.shape
     y = np.empty_like(x)
     mean = np.empty(rows, x.dtype)
@@ -45,6 +47,8 @@ def forward(x, weight, bias, eps):
 
 def backward(gy, x, mean, invstd, weight, need_input, need_weight, need_bias):
     """array_kernels.layer_norm.backward, block by block."""
+    if x.size <= BLOCK_ELEMENTS:   # one block on the calling thread
+        return reference.backward(np, gy, x, mean, invstd, weight, need_input, need_weight, need_bias)
     rows, width = x.shape
     blocks = _blocks(rows, width)
     gx = np.empty_like(x) if need_input else None
