@@ -19,6 +19,7 @@
 """
 import functools
 import inspect
+import math
 import warnings
 
 import numpy as np
@@ -47,7 +48,12 @@ from .variables import Variable
 from .variable_arguments import (checked_aggregation, checked_overwrite_flag, checked_weight_dtype,
                                  checked_weight_shape, positional_weight_arguments)
 
-#: sizes tried for unknown (None) axes other than the batch when inferring output shapes
+#: the sizes Keras's torch backend gives every unknown (None) axis, the batch included, when it runs a layer to find
+#: its output shapes (on torch.ones on the 'meta' device: no values are computed there)
+_KERAS_PROBE_SIZES = (83, 89)
+#: deepgrad computes the values: above this many input values at Keras's sizes, the probe takes the cheap sizes below
+_KERAS_PROBE_LIMIT = 1 << 20
+#: the cheap sizes: the batch at 2, other unknown axes at 32 and 33
 _PROBE_SIZES = (32, 33)
 _PROBE_BATCH = 2
 
@@ -1026,11 +1032,16 @@ class Layer(Module, metaclass=_LayerType):
 
     def _symbolic_call(self, args, kwargs, training):
         """Record a Node and return KerasTensors shaped as the real outputs would be."""
+        builds_by_running = self._builds_by_running()
         if args:
             self._build_by_name(args, kwargs)
             self._build_for(args[0])
         elif not self.built:
             self._build_for_keyword_call(kwargs)
+        if builds_by_running and type(self).compute_output_shape is Layer.compute_output_shape:
+            # as Keras: run once to build the sub-layers, then again for the output shapes (with a shape rule of
+            # its own Keras runs only the first time, and the probe below makes that run)
+            self._probe_by_running(args, kwargs)
         outputs = self._probe(args, kwargs)
         node_kwargs = dict(kwargs)
         records = self._records_resolved_flag(args, kwargs)
@@ -1088,41 +1099,37 @@ class Layer(Module, metaclass=_LayerType):
             dtype_name(args[0].dtype) == self.input_dtype
 
     def _probe(self, args, kwargs):
-        """Symbolic outputs found by running the layer on zeros: unknown sizes are tried at two values, and
-        an axis whose size follows them is unknown (None) in the result. A layer whose class has a shape rule
-        (static_shapes.py) is not run: the rule gives the outputs."""
+        """Symbolic outputs found by running the layer on ones, as Keras: every unknown size at 83, then at 89 (one
+        run when no size is unknown), and an axis whose size follows them is unknown (None) in the result; where
+        that many values would be costly, the batch at 2 and other unknown sizes at 32 and 33. A layer whose class
+        has a shape rule (static_shapes.py) is not run: the rule gives the outputs."""
         static = static_outputs(self, args, kwargs)
-        if static is not None:
-            return static
-        results = []
-        sizes = _PROBE_SIZES if any(None in k.shape[1:] for k in flatten((args, kwargs))
-                                    if isinstance(k, KerasTensor)) else _PROBE_SIZES[:1]
-        batches = {k.shape[0] for k in flatten((args, kwargs)) if isinstance(k, KerasTensor) and k.shape}
+        return static if static is not None else self._probe_by_running(args, kwargs)
+
+    def _probe_by_running(self, args, kwargs):
+        """_probe's outputs found by running the layer, whatever its shape rule."""
+        symbolic = [k for k in flatten((args, kwargs)) if isinstance(k, KerasTensor)]
+        batches = {k.shape[0] for k in symbolic if k.shape}
         fixed = batches.pop() if len(batches) == 1 else None   # Input(batch_size=n): outputs keep n, as Keras
-        probe_batch = fixed or _PROBE_BATCH   # a call may reshape by the declared batch size
-        for size in sizes:
-            def zeros(k, size=size):
-                if not isinstance(k, KerasTensor):
-                    return k
-                shape = [probe_batch] + [size if d is None else d for d in k.shape[1:]]
-                value = ag.zeros(*shape, dtype=np.dtype(k.dtype))
-                if k.mask_shape is not None:   # a masked symbolic input: probe with an all-True mask
-                    mask_shape = [probe_batch] + [size if d is None else d for d in k.mask_shape[1:]]
-                    masking.set_mask(value, ag.ones(*mask_shape, dtype=ag.bool_))
-                return value
-            probe_args, probe_kwargs = map_structure(zeros, args), map_structure(zeros, kwargs)
-            with ag.no_grad(), shape_probe_scope(), call_context(fresh=True):   # leaves the enclosing flag alone
-                results.append(self(*probe_args, training=False, **probe_kwargs))
-            for layer in self.modules():   # a probe's losses, its sub-layers' too, are no call's (as Keras: none)
-                if isinstance(layer, Layer):
-                    object.__setattr__(layer, "_call_losses", [])
+        keras_sizes = sum(math.prod(_KERAS_PROBE_SIZES[1] if d is None else d for d in k.shape)
+                          for k in symbolic) <= _KERAS_PROBE_LIMIT
+        if keras_sizes:
+            unknown = any(None in k.shape for k in symbolic)
+            plans = [(size, size) for size in (_KERAS_PROBE_SIZES if unknown else _KERAS_PROBE_SIZES[:1])]
+        else:
+            probe_batch = fixed or _PROBE_BATCH   # a call may reshape by the declared batch size
+            plans = [(probe_batch, size) for size in (_PROBE_SIZES if any(None in k.shape[1:] for k in symbolic)
+                                                      else _PROBE_SIZES[:1])]
+        results = [self._probe_run(args, kwargs, batch, size) for batch, size in plans]
         if results[0] is None:
             raise ValueError(f"{self.name}: call() returned None; a layer must return its outputs")
 
         def known(shapes):
-            # with a declared batch size the probe ran on it, so the leading size it gave is the real one
-            batch = shapes[0][0] if fixed is not None and shapes[0] and all(s and s[0] == shapes[0][0]
-                                                                            for s in shapes) else None
+            # with a declared batch size the probe ran on it, so the leading size it gave is the real one; one run
+            # at Keras's sizes gives its batch as it came out (Keras's single run keeps every size)
+            single = keras_sizes and len(shapes) == 1
+            batch = shapes[0][0] if shapes[0] and (single or fixed is not None and all(
+                s and s[0] == shapes[0][0] for s in shapes)) else None
             return [batch] + [d if all(s[i] == d for s in shapes) else None for i, d in enumerate(shapes[0]) if i > 0]
 
         def spec(*values):
@@ -1138,6 +1145,33 @@ class Layer(Module, metaclass=_LayerType):
         flat = [flatten_sorted(r) for r in results]
         specs = iter([spec(*vals) for vals in zip(*flat)])
         return map_sorted(lambda _: next(specs), results[0])
+
+    def _builds_by_running(self):
+        """Whether Keras builds this unbuilt user layer by running its call on the symbolic inputs first: it has no
+        build() of its own and holds sub-layers that are not built yet."""
+        return not self.built and type(self).build is Layer.build and \
+            not getattr(type(self), "__module__", "").startswith("nn.keras") and \
+            any(isinstance(child, Layer) and not child.built for child in self.children())
+
+    def _probe_run(self, args, kwargs, batch, size):
+        """The layer's outputs on ones standing for the KerasTensors in `args` and `kwargs`: their unknown sizes at
+        `size`, an unknown batch at `batch`."""
+        def ones(k):
+            if not isinstance(k, KerasTensor):
+                return k
+            def filled(shape):
+                return [(batch if i == 0 else size) if d is None else d for i, d in enumerate(shape)]
+            value = ag.ones(*filled(k.shape), dtype=np.dtype(k.dtype))
+            if k.mask_shape is not None:   # a masked symbolic input: probe with an all-True mask
+                masking.set_mask(value, ag.ones(*filled(k.mask_shape), dtype=ag.bool_))
+            return value
+        probe_args, probe_kwargs = map_structure(ones, args), map_structure(ones, kwargs)
+        with ag.no_grad(), shape_probe_scope(), call_context(fresh=True):   # leaves the enclosing flag alone
+            outputs = self(*probe_args, training=False, **probe_kwargs)
+        for layer in self.modules():   # a probe's losses, its sub-layers' too, are no call's (as Keras: none)
+            if isinstance(layer, Layer):
+                object.__setattr__(layer, "_call_losses", [])
+        return outputs
 
     def compute_output_shape(self, input_shape):
         """The output shape for inputs of `input_shape` (batch axis None): by the shape rule of the layer's class

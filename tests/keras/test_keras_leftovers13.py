@@ -147,3 +147,54 @@ def test_a_custom_initializer_overriding_call_still_builds_weights():
         kernels.append([np.asarray(w) for w in layer.get_weights()])
     for mine, theirs in zip(kernels[1], kernels[0]):
         np.testing.assert_array_equal(mine, theirs)
+
+
+# ----- the shapes and counts of the runs that find a custom layer's output shape ------------------------------------
+def _probe_calls(keras, case):
+    """The shapes a custom layer's call sees while a model is made of it, and the output shape Keras reports."""
+    import torch
+    seen = []
+
+    class Doubler(keras.layers.Layer):
+        def call(self, x):
+            seen.append(tuple(x.shape))
+            if isinstance(x, torch.Tensor) and x.device.type == "meta":
+                return x * 2   # Keras traces on 'meta' tensors, whose values cannot be read
+            assert float(keras.ops.convert_to_numpy(keras.ops.min(x))) == 1.0   # runs on ones, as Keras
+            return x * 2
+
+    class Block(keras.layers.Layer):   # no build(): Keras runs call once more to build the Dense
+        def __init__(self, rule=False):
+            super().__init__()
+            self.dense = keras.layers.Dense(2)
+            self.rule = rule
+
+        def call(self, x):
+            seen.append(tuple(x.shape))
+            return self.dense(x)
+
+    class RuledBlock(Block):
+        def compute_output_shape(self, input_shape):
+            return input_shape[:-1] + (2,)
+
+    if case == "functional":
+        out = Doubler()(keras.Input((4, 3)))
+    elif case == "unknown_length":
+        out = Doubler()(keras.Input((None, 3), batch_size=7))
+    elif case == "fixed_batch":
+        out = Doubler()(keras.Input((4, 3), batch_size=5))
+    elif case == "sequential":
+        out = keras.Sequential([keras.Input((3,)), Doubler(), keras.layers.Dense(1)]).outputs[0]
+    elif case == "block":
+        out = Block()(keras.Input((4, 3)))
+    else:
+        out = RuledBlock()(keras.Input((4, 3)))
+    return seen, tuple(out.shape)
+
+
+@pytest.mark.parametrize("case", ["functional", "unknown_length", "fixed_batch", "sequential", "block", "ruled_block"])
+def test_a_custom_layer_is_probed_at_keras_sizes(case):
+    """Keras runs a layer with no shape rule on ones with every unknown size at 83, then 89 (once when none is
+    unknown), and a layer without build() holding unbuilt sub-layers once more first; a print in call shows them."""
+    keras, ours = fresh_sessions()
+    assert _probe_calls(ours, case) == _probe_calls(keras, case)
