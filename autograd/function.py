@@ -81,6 +81,9 @@ class Function:
     #: saved values as they were, is then allowed as in PyTorch), None where the saved values say it
     torch_saves_result = None
     result_kept = None
+    #: the output index `output_nr` shows for this node's result where it stands for one result of PyTorch's node
+    #: with several (aminmax's max: 1), set by `numbered`; None: its own index
+    shown_output_nr = None
 
     # ----- what subclasses write ---------------------------------------------------------------
     @staticmethod
@@ -415,6 +418,14 @@ def named(tensor, torch_name):
     the name of PyTorch's one node (mse_loss's mean shows as 'MseLossBackward0', as in PyTorch)."""
     if tensor._node is not None:
         tensor._node.torch_name = torch_name
+    return tensor
+
+
+def numbered(tensor, output_nr):
+    """`tensor`, shown by `output_nr` as output `output_nr` of PyTorch's one node of a composite op with several
+    results (var_mean's mean is output 1), where deepgrad's own node has one output; gradients flow as before."""
+    if tensor._node is not None:
+        tensor._node.shown_output_nr = output_nr
     return tensor
 
 

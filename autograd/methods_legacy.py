@@ -84,7 +84,10 @@ def reinforce(self, reward):
 
 
 def _output_nr(self):
-    return self._out_idx if self._node is not None else 0
+    node = self._node
+    if node is None:
+        return 0
+    return self._out_idx if node.shown_output_nr is None else node.shown_output_nr
 
 
 def record_stream(self, stream):

@@ -152,3 +152,60 @@ def test_refusals_of_bool_operands_are_pytorchs_types():
         torch.heaviside(torch.tensor([1.5, 0.0]), torch.tensor([1, 2]))
     with pytest.raises(RuntimeError, match="heaviside"):
         ag.heaviside(ag.tensor([1.5, 0.0]), ag.tensor([1, 2]))
+
+
+# ----- 8. output_nr of the results of ops with several -------------------------------------------------------------
+_SEVERAL_RESULTS = {
+    "unbind": lambda L, x, A, B: x.unbind(),
+    "unbind_dim": lambda L, x, A, B: L.unbind(x, 1),
+    "split": lambda L, x, A, B: x.split(2),
+    "split_sizes": lambda L, x, A, B: x.split([1, 3]),
+    "chunk": lambda L, x, A, B: x.chunk(3, 1),
+    "tensor_split": lambda L, x, A, B: L.tensor_split(x, 3, 1),
+    "hsplit": lambda L, x, A, B: L.hsplit(x, 2),
+    "max_dim": lambda L, x, A, B: x.max(1),
+    "sort": lambda L, x, A, B: x.sort(1),
+    "topk": lambda L, x, A, B: x.topk(2),
+    "kthvalue": lambda L, x, A, B: x.kthvalue(2),
+    "cummax": lambda L, x, A, B: x.cummax(1),
+    "aminmax": lambda L, x, A, B: L.aminmax(x),
+    "aminmax_dim": lambda L, x, A, B: L.aminmax(x, dim=1),
+    "var_mean": lambda L, x, A, B: L.var_mean(x, 1),
+    "std_mean": lambda L, x, A, B: L.std_mean(x),
+    "lstsq_gelsd": lambda L, x, A, B: L.linalg.lstsq(A, B, driver="gelsd"),
+    "qr": lambda L, x, A, B: L.linalg.qr(A),
+    "svd": lambda L, x, A, B: L.linalg.svd(A, full_matrices=False),
+    "slogdet": lambda L, x, A, B: L.linalg.slogdet(A[:3]),
+    "lu": lambda L, x, A, B: L.linalg.lu(A[:3]),
+    "lu_factor": lambda L, x, A, B: L.linalg.lu_factor(A[:3]),
+    "frexp": lambda L, x, A, B: L.frexp(x),
+}
+
+
+def _output_numbers(lib, op):
+    x = lib.tensor(np.linspace(-1, 1, 24).reshape(4, 6), requires_grad=True)
+    A = lib.tensor(np.linspace(-1, 1, 12).reshape(4, 3) + np.eye(4, 3), requires_grad=True)
+    B = lib.tensor(np.linspace(0, 1, 8).reshape(4, 2), requires_grad=True)
+    outs = _SEVERAL_RESULTS[op](lib, x, A, B)
+    return [(_name(o.grad_fn), o.output_nr) for o in outs]
+
+
+@pytest.mark.parametrize("op", sorted(_SEVERAL_RESULTS))
+def test_output_nr_of_several_results_as_pytorchs(op):
+    torch = _torch()
+    assert _output_numbers(ag, op) == _output_numbers(torch, op)
+
+
+def test_numbered_results_still_route_their_gradients():
+    torch = _torch()
+
+    def run(lib):
+        x = lib.tensor(np.linspace(-1, 1, 24).reshape(4, 6), requires_grad=True)
+        var, mean = lib.var_mean(x, 1)
+        low, high = lib.aminmax(x, dim=0)
+        edge = lib.autograd.graph.get_gradient_edge(mean)
+        g, = lib.autograd.grad((var * 2 + mean * 3).sum() + (high - low).sum(), x, retain_graph=True)
+        ge, = lib.autograd.grad((mean * 3).sum(), edge)
+        return g.numpy().round(12).tolist(), ge.numpy().tolist()
+
+    assert run(ag) == run(torch)

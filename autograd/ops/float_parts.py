@@ -17,6 +17,7 @@ FrexpResult = return_type("frexp", ["mantissa", "exponent"])
 
 
 class FrexpMantissa(Function):
+    torch_name = "FrexpBackward0"
     def forward(ctx, x):
         mantissa, exponent = ctx.xp.frexp(x)
         with np.errstate(over="ignore"):

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from ..function import Function, named
+from ..function import Function, named, numbered
 from ..return_types import return_type
 from ..tensor import Tensor
 from .linalg import matmul
@@ -197,7 +197,8 @@ def lu(A, *, pivot=True):
     check_matrix("linalg.lu", A, square=False)
     packed, pivots, _ = LinalgLUFactor.apply(A, pivot=bool(pivot))
     P, L, U = lu_unpack(packed, pivots)
-    return LUResult(P, named(L, "LinalgLuBackward0"), named(U, "LinalgLuBackward0"))
+    # PyTorch's one node has L and U as its outputs 0 and 1 (P is not differentiable)
+    return LUResult(P, named(L, "LinalgLuBackward0"), numbered(named(U, "LinalgLuBackward0"), 1))
 
 
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False):

@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from ..function import Function, named
+from ..function import Function, named, numbered
 from ..return_types import return_type
 from ..tensor import Tensor
 from .linalg import matmul
@@ -169,5 +169,6 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if driver != "gelsy" and m > n and (driver == "gels" or bool((rank == n).all())):
         gap = matmul(A, solution) - matrix
         residuals = _sum(gap.abs() ** 2 if gap.dtype.kind == "c" else gap * gap, -2)
+        residuals = numbered(named(residuals, "LinalgLstsqBackward0"), 1)   # PyTorch's one node's second result
     solution = named(squeeze(solution, -1) if vector else solution, "LinalgLstsqBackward0")
     return LstsqResult(solution, residuals, rank, singular_values)

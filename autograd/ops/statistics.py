@@ -10,7 +10,7 @@ from ..errors import (ArgumentRangeError, DtypeError, EmptyReductionError, Index
 from ..bf16_dtype import is_bf16
 from ..dtypes import is_floating
 from .. import complex_forms
-from ..function import Function, named
+from ..function import Function, named, numbered
 from ..shown_nodes import shown_over
 from ..return_types import return_type
 from ..tensor import Tensor
@@ -287,7 +287,7 @@ def aminmax(input, *, dim=None, keepdim=False, axis=None, keepdims=None):
     if dim is not None:
         normalize("aminmax", dim, input.ndim)
     name = "AminmaxBackward0"   # PyTorch's one node for both results
-    return AminmaxResult(named(amin(input, dim, keepdim), name), named(amax(input, dim, keepdim), name))
+    return AminmaxResult(named(amin(input, dim, keepdim), name), numbered(named(amax(input, dim, keepdim), name), 1))
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
@@ -316,7 +316,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, 
     check_tensor("std_mean", input)
     dim, keepdim = resolve("std_mean", dim, axis, keepdim, keepdims)
     return (named(std(input, dim, unbiased, keepdim, correction=correction), "StdMeanBackward0"),
-            named(mean(input, dim, keepdim), "StdMeanBackward0"))   # PyTorch's one node for both
+            numbered(named(mean(input, dim, keepdim), "StdMeanBackward0"), 1))   # PyTorch's one node for both
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
@@ -324,4 +324,4 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, 
     check_tensor("var_mean", input)
     dim, keepdim = resolve("var_mean", dim, axis, keepdim, keepdims)
     return (named(var(input, dim, unbiased, keepdim, correction=correction), "VarMeanBackward0"),
-            named(mean(input, dim, keepdim), "VarMeanBackward0"))   # PyTorch's one node for both
+            numbered(named(mean(input, dim, keepdim), "VarMeanBackward0"), 1))   # PyTorch's one node for both
