@@ -29,3 +29,22 @@ def test_reduce_lr_on_plateau_at_min_lr_neither_lowers_nor_reports_again(capsys)
     theirs, mine = _plateau_run(K, capsys), _plateau_run(ours, capsys)
     assert mine == theirs
     assert theirs[0][-1] == 0.004 and sum("0.004." in line for line in theirs[1]) == 1
+
+
+def _group_query_attention_configs(K):
+    layer = K.layers.GroupQueryAttention(head_dim=4, num_query_heads=4, num_key_value_heads=2, dropout=0.1,
+                                         use_gate=True, sliding_window=3, kernel_regularizer="l2", seed=3,
+                                         name="gqa")
+    config = layer.get_config()
+    again = K.layers.GroupQueryAttention.from_config(config).get_config()
+    return list(config.items()), again == config
+
+
+def test_group_query_attention_config_has_keras_keys_in_keras_order():
+    """GroupQueryAttention.get_config lists Keras's keys in Keras's order (use_bias, use_gate, sliding_window,
+    dropout, ...), without flash_attention, which Keras's config leaves out; nn.keras listed its constructor's
+    arguments (flash_attention among them, use_gate near the end), so a printed config differed."""
+    K, ours = fresh_sessions()
+    theirs, mine = _group_query_attention_configs(K), _group_query_attention_configs(ours)
+    assert [k for k, _ in mine[0]] == [k for k, _ in theirs[0]]
+    assert mine == theirs

@@ -5,6 +5,7 @@ masks and fused/explicit attention paths as in MultiHeadAttention."""
 from .. import masking
 from ..naming import unique_name
 from ..layer import Layer
+from ..layer_config import automatic_config
 from .core import Dropout
 from .multi_head_attention import MultiHeadAttention
 
@@ -14,7 +15,6 @@ class GroupQueryAttention(MultiHeadAttention):
     with grouped key/value heads; returns (batch, T, query dim), and with return_attention_scores the
     probabilities (batch, num_query_heads, T, S) too."""
 
-    get_config = Layer.get_config   # its constructor's arguments (not MultiHeadAttention's keys), as Keras's
     _clears_input_masks = False     # Keras's leaves the masks on its inputs for later layers
 
     def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0, use_bias=True,
@@ -38,6 +38,15 @@ class GroupQueryAttention(MultiHeadAttention):
                          seed=seed, **kwargs)
         self.head_dim, self.num_query_heads, self.num_key_value_heads = head_dim, num_query_heads, num_key_value_heads
         self.num_repeats = num_query_heads // num_key_value_heads
+
+    def get_config(self):
+        """Keras's config, in its order (use_gate after use_bias, dropout after sliding_window), with the
+        initializers, regularizers and constraints in Keras's forms and no flash_attention (Keras leaves it out)."""
+        given = automatic_config(GroupQueryAttention, dict(self._constructor_arguments or {}))
+        names = ("head_dim", "num_query_heads", "num_key_value_heads", "use_bias", "use_gate", "sliding_window",
+                 "dropout", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
+                 "activity_regularizer", "kernel_constraint", "bias_constraint", "seed")
+        return {**Layer.get_config(self), **{name: given.get(name) for name in names}}
 
     def build(self, query_shape, value_shape=None, key_shape=None):
         """Create the projections for inputs of these shapes (value defaults to the query's, key to the value's)."""
