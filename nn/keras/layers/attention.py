@@ -13,6 +13,7 @@ from autograd.errors import ShapeError
 from ... import functional as F
 from ..symbolic import KerasTensor
 from .. import masking
+from .. import random as keras_random
 from ..layer import Layer, as_tensor
 
 
@@ -27,6 +28,9 @@ class Attention(Layer):
         self.use_scale, self.score_mode, self.dropout, self.seed = use_scale, score_mode, float(dropout), seed
         self.supports_masking = True
         self.scale = None
+        if self.dropout > 0:
+            # as Keras: made here, so an unseeded layer takes its default seed (one draw) at construction
+            self.seed_generator = keras_random.SeedGenerator(seed)
 
     def build(self, input_shape):
         self._check_inputs(input_shape)
@@ -79,7 +83,7 @@ class Attention(Layer):
             scores = ag.where(keep, scores, scores - (65504.0 if scores.dtype == np.float16 else 1.0e9))
         weights = F.softmax(scores, dim=-1)
         if training and self.dropout > 0:
-            weights = F.dropout(weights, self.dropout, True)
+            weights = keras_random.dropout(weights, self.dropout, None, self.seed_generator)
         output = weights @ value
         if query_mask is not None:
             output = ag.where(masking.as_bool(as_tensor(query_mask)).unsqueeze(-1), output, 0.0)
