@@ -34,7 +34,7 @@ def _shape_text(shape):
         return "[" + ", ".join(_shape_text(s) for s in shape) + "]"
     if isinstance(shape, dict):
         return "{" + ", ".join(f"{k}: {_shape_text(v)}" for k, v in shape.items()) + "}"
-    return str(tuple(shape))
+    return "(" + ", ".join(str(d) for d in shape) + ")"   # Keras's join: a 1-d shape prints as "(None)"
 
 
 def _flat_shapes(structure):
@@ -64,8 +64,12 @@ def _output_shape(layer, model, parent=None):
         # Keras reads a graph layer's outputs off its node, one flat list: "[(None, 5, 4), (None, 4)]"
         shapes = _flat_shapes(shape)
         return shapes[0] if len(shapes) == 1 else shapes
+    if hasattr(layer, "_graph_nodes") and shape is not None:
+        # a functional model called eagerly: Keras prints its own graph's output shape (its `output_shape`)
+        shapes = _flat_shapes(shape)
+        return shapes[0] if len(shapes) == 1 else shapes
     built_with = getattr(layer, "_build_input_shape", None)
-    if not getattr(layer, "built", False) or built_with is None:
+    if not getattr(layer, "built", False) or built_with is None or _keras_built_at_init(layer):
         return None
     if type(layer).compute_output_shape is Layer.compute_output_shape and not type(layer).__module__.startswith(
             "nn.keras"):
@@ -79,6 +83,24 @@ def _output_shape(layer, model, parent=None):
     if isinstance(shape, tuple) and shape and (batch is None or isinstance(batch, int)):
         return (batch,) + tuple(shape[1:])
     return shape
+
+
+# Keras's layers that mark themselves built in __init__: an eager call then records no build shapes, so a
+# subclassed model's summary prints "?" for them
+_BUILT_AT_INIT = frozenset("""
+Activation ActivityRegularization AlphaDropout AveragePooling1D AveragePooling2D AveragePooling3D Dropout ELU
+GaussianDropout GaussianNoise GlobalAveragePooling1D GlobalAveragePooling2D GlobalAveragePooling3D GlobalMaxPooling1D
+GlobalMaxPooling2D GlobalMaxPooling3D Identity LeakyReLU Masking MaxPooling1D MaxPooling2D MaxPooling3D ReLU Reshape
+Softmax SpatialDropout1D SpatialDropout2D SpatialDropout3D UnitNormalization""".split())
+
+
+def _keras_built_at_init(layer):
+    """Whether Keras's class for `layer` is built in its __init__: the first of Keras's classes in its order is
+    one of those (a subclass of the user's is too: Keras's __init__ still runs)."""
+    for cls in type(layer).__mro__:
+        if cls.__module__.startswith("nn.keras"):
+            return cls.__name__ in _BUILT_AT_INIT
+    return False
 
 
 def _params_text(layer):
