@@ -3,6 +3,7 @@ laid out as Keras 3 lays it out: one node per layer whose HTML-like label holds 
 input/output shapes, dtype and trainability asked for; edges from each layer to the layers that read its
 outputs; nested models as dashed clusters with `expand_nested`. pydot, and Graphviz's `dot` program for the
 image, are optional: without them the calls raise Keras's ImportError (plot_model in a notebook prints it)."""
+import importlib.util
 import os
 import sys
 
@@ -212,6 +213,17 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
     return dot
 
 
+def _ipython_loaded():
+    """Whether Keras's check for a notebook (IPython's magics module loaded) holds: `import keras` imports IPython
+    wherever it is installed (keras.saving's file editor does), so in a plain script too."""
+    if "IPython.core.magics.namespace" in sys.modules:
+        return True
+    try:
+        return importlib.util.find_spec("IPython") is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False, show_layer_names=False, rankdir="TB",
                expand_nested=False, dpi=200, show_layer_activations=False, show_trainable=False, splines="ortho",
                **kwargs):
@@ -225,7 +237,7 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False, 
                               "You must install graphviz (see instructions at https://graphviz.gitlab.io/download/) "
                               "for `plot_model` to work.")):
         if missing:
-            if "IPython.core.magics.namespace" in sys.modules:   # in a notebook Keras prints this and draws nothing
+            if _ipython_loaded():   # Keras prints this and draws nothing
                 print(message)
                 return None
             raise ImportError(message)
