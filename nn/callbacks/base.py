@@ -95,6 +95,9 @@ class CallbackList:
     def __init__(self, callbacks, model=None, params=None):
         self.callbacks = list(callbacks or ())
         for cb in self.callbacks:
+            if isinstance(cb, type):   # the class, not an instance: Keras's set_model call fails with a TypeError
+                raise TypeError(f"callbacks: got the class {cb.__name__}, not a callback object; create one, e.g. "
+                                f"callbacks=[{cb.__name__}()]")
             missing = [h for h in HOOKS if not callable(getattr(cb, h, None))]
             if missing:
                 lacks = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")

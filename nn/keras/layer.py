@@ -802,10 +802,16 @@ class Layer(Module, metaclass=_LayerType):
     def set_weights(self, weights):
         """Load NumPy arrays (e.g. from a Keras model's get_weights()) into the weights, in order."""
         mine = self.weights
-        weights = list(weights)
+        given, weights = weights, list(weights)
         if len(weights) != len(mine):
+            hint = ""
+            if not mine and not self.built:
+                hint = "; the layer has no weights until it is built: call it on data or layer.build(input_shape) first"
+            elif not isinstance(given, (list, tuple)) and hasattr(given, "shape"):
+                hint = (f"; got one array of shape {tuple(given.shape)} (its rows were read as arrays): pass a list, "
+                        "as get_weights() returns")
             raise ValueError(f"{self.name}.set_weights: expected {len(mine)} arrays (shapes "
-                             f"{[tuple(w.shape) for w in mine]}), got {len(weights)}")
+                             f"{[tuple(w.shape) for w in mine]}), got {len(weights)}{hint}")
         for k, (w, value) in enumerate(zip(mine, weights)):
             value = np.asarray(value)
             if tuple(value.shape) != tuple(w.shape):

@@ -13,6 +13,7 @@ from autograd.errors import ArgumentRangeError, ShapeError
 from .ops_args import _axis, _float, _pair, _t
 from . import ops_dtype_rules as rules
 from . import settings
+from .ops_segments import segment_ids_of
 
 
 def _shape(shape):
@@ -290,7 +291,7 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     """The sums of the rows of `data` that share a segment id (rows with ids outside [0, num_segments) are
     dropped; num_segments defaults to max(id) + 1)."""
     data = _t(data)
-    ids = np.asarray(_t(segment_ids).numpy(), dtype=np.int64)
+    ids = segment_ids_of("segment_sum", data, segment_ids)
     if num_segments is None:
         num_segments = int(ids.max()) + 1 if ids.size else 0
     keep = (ids >= 0) & (ids < num_segments)

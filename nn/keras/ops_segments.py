@@ -8,9 +8,21 @@ import autograd as ag
 from .ops_args import _t
 
 
-def _segment_reduce(data, segment_ids, num_segments, reduce, start):
-    data = _t(data)
+def segment_ids_of(call, data, segment_ids):
+    """The segment ids as an int64 host vector, one per row of `data`; Keras's ValueError naming `call` otherwise."""
     ids = np.asarray(_t(segment_ids).numpy(), dtype=np.int64)
+    if ids.ndim != 1:
+        raise ValueError(f"keras.ops.{call}: Argument `segment_ids` should be an 1-D vector, got shape: {ids.ndim} "
+                         f"({ids.shape}); flatten segment_ids and the matching axes of data first")
+    if not data.shape or ids.shape[0] != data.shape[0]:
+        raise ValueError(f"keras.ops.{call}: Argument `segment_ids` and `data` should have same leading dimension. "
+                         f"Got {ids.shape} v.s. {tuple(data.shape)}; give one segment id per row of data")
+    return ids
+
+
+def _segment_reduce(data, segment_ids, num_segments, reduce, start, call):
+    data = _t(data)
+    ids = segment_ids_of(call, data, segment_ids)
     if num_segments is None:
         num_segments = int(ids.max()) + 1 if ids.size else 0
     ids = np.where((ids >= 0) & (ids < num_segments), ids, num_segments)   # the extra row takes the rest
@@ -23,17 +35,17 @@ def _segment_reduce(data, segment_ids, num_segments, reduce, start):
 
 def segment_max(data, segment_ids, num_segments=None, sorted=False):
     """The maxima of the rows of `data` that share a segment id (-inf for an empty segment)."""
-    return _segment_reduce(data, segment_ids, num_segments, "amax", float("-inf"))
+    return _segment_reduce(data, segment_ids, num_segments, "amax", float("-inf"), "segment_max")
 
 
 def segment_min(data, segment_ids, num_segments=None, sorted=False):
     """The minima of the rows of `data` that share a segment id (+inf for an empty segment)."""
-    return _segment_reduce(data, segment_ids, num_segments, "amin", float("inf"))
+    return _segment_reduce(data, segment_ids, num_segments, "amin", float("inf"), "segment_min")
 
 
 def segment_prod(data, segment_ids, num_segments=None, sorted=False):
     """The products of the rows of `data` that share a segment id (1 for an empty segment)."""
-    return _segment_reduce(data, segment_ids, num_segments, "prod", 1.0)
+    return _segment_reduce(data, segment_ids, num_segments, "prod", 1.0, "segment_prod")
 
 
 def cdist(x, y):

@@ -480,6 +480,10 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     if validation_data is not None:
         if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3):
             vx, vy, vw = keras_data.unpack(tuple(validation_data))
+        elif isinstance(validation_data, (numbers.Number, str, bytes)):
+            raise ValueError(f"fit: Unrecognized data type for validation_data: {validation_data!r} (of type "
+                             f"{type(validation_data).__name__}); pass (x_val, y_val), (x_val, y_val, sample_weight) "
+                             "or a dataset yielding such batches")
         elif isinstance(validation_data, (tuple, list)) and len(validation_data) > 3:
             raise ValueError(f"fit: validation_data is expected to be in format (x, y) or (x, y, sample_weight), "
                              f"got a {type(validation_data).__name__} of {len(validation_data)} items; put several "

@@ -12,6 +12,7 @@ from .. import activations, config, masking
 from .. import random as keras_random
 from ..autocast_scope import in_compute_dtype
 from ..constraints import check_names as _check_constraints
+from ..context import in_shape_probe
 from ..input_spec import InputSpec
 from ..layer import Layer, as_tensor
 from ..symbolic import KerasTensor
@@ -132,6 +133,9 @@ class Dropout(Layer):
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.supports_masking = True
+        if not isinstance(rate, numbers.Real):   # Keras's comparison fails: its TypeError, with the layer named
+            raise TypeError(f"Dropout: rate must be a number in [0, 1] (the fraction of inputs to drop), got "
+                            f"{type(rate).__name__} {rate!r}")
         if not 0.0 <= rate <= 1.0:
             raise ValueError(f"Dropout: rate must be in [0, 1], got {rate}")
         self.rate, self.seed = float(rate), seed
@@ -181,7 +185,12 @@ class Reshape(Layer):
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
-        self.target_shape = tuple(target_shape)
+        try:
+            self.target_shape = tuple(target_shape)
+        except TypeError:   # Keras's tuple() fails the same way
+            hint = f"; write target_shape=({target_shape},)" if isinstance(target_shape, numbers.Integral) else ""
+            raise TypeError(f"Reshape: target_shape must be a tuple of ints (the shape of each example, without "
+                            f"the batch axis), got {type(target_shape).__name__} {target_shape!r}{hint}") from None
         if any(isinstance(n, int) and n < -1 for n in self.target_shape):
             raise ValueError(f"Reshape: each dimension in `target_shape` must be a non-negative integer, or -1 for a "
                              f"single unknown dimension, got target_shape={self.target_shape}")
@@ -194,7 +203,9 @@ class Reshape(Layer):
         known = math.prod(n for n in self.target_shape if n != -1)
         fits = per_example % known == 0 if -1 in self.target_shape and known else per_example == known
         if not fits:
-            raise ValueError(f"{self.name}: cannot reshape inputs of shape {tuple(inputs.shape)} ({per_example} values "
+            # a functional call probes with a made-up batch size: shown as Keras shows it, None
+            shape = (None,) + tuple(inputs.shape[1:]) if in_shape_probe() else tuple(inputs.shape)
+            raise ValueError(f"{self.name}: cannot reshape inputs of shape {shape} ({per_example} values "
                              f"per example) to target_shape={self.target_shape}; the total size per example must stay "
                              "the same (one entry may be -1)")
         return inputs.reshape(inputs.shape[0], *self.target_shape)

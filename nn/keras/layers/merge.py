@@ -71,8 +71,11 @@ class Concatenate(_Merge):
         axis = self.axis % rank if rank else 0
         drop = [s[:axis] + s[axis + 1:] for s in shapes]
         if any(len(s) != rank for s in shapes) or any(d != drop[0] for d in drop[1:]):
-            raise ValueError(f"{self.name} (Concatenate, axis={self.axis}): inputs have shapes {_shapes_text(shapes)}; "
-                             "every axis except the joined one must match")
+            # the batch axis shown as None, unless it is where they differ (eager inputs of two batch sizes)
+            batches = {s[0] for s in shapes if s}
+            text = _shapes_text(shapes) if len(batches) <= 1 or axis == 0 else ", ".join(str(tuple(s)) for s in shapes)
+            raise ValueError(f"{self.name} (Concatenate, axis={self.axis}): inputs have shapes {text}; every axis "
+                             "except the joined one must match")
 
     def _merge(self, inputs):
         return ag.cat(inputs, dim=self.axis)
