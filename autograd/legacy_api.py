@@ -8,6 +8,7 @@ from .dtypes import set_default_dtype
 from .methods_legacy import legacy_construct
 from .tensor import Tensor
 from backends import set_default_device
+from backends.errors import DeviceUnavailableError
 
 
 class _LegacyTypeMeta(type):
@@ -26,7 +27,14 @@ class _LegacyType(metaclass=_LegacyTypeMeta):
 
     def __new__(cls, *args, device=None):
         """FloatTensor(2, 3): an uninitialised (2, 3) tensor; FloatTensor(data): data as this type."""
-        return legacy_construct(cls.__name__, args, cls.dtype, cls.device or device)
+        if not cls.device:
+            return legacy_construct(cls.__name__, args, cls.dtype, device)
+        try:
+            return legacy_construct(cls.__name__, args, cls.dtype, cls.device)
+        except DeviceUnavailableError as missing:
+            # PyTorch built without CUDA refuses the cuda types themselves with a TypeError (scripts that set
+            # `Tensor = torch.cuda.FloatTensor` unconditionally catch that)
+            raise TypeError(f"type torch.cuda.{cls.__name__} not available. {missing}") from None
 
 
 def _legacy(name, dtype, device=None):

@@ -10,7 +10,7 @@ import backends
 from . import creation, type_objects
 from .capture import refuse_host_read, state as capture
 from .bf16_dtype import bfloat16_dtype, bfloat16_type, is_bf16, names_bf16
-from .dtypes import float16, float32, float64
+from .dtypes import float16, float32, float64, get_default_dtype
 from .errors import ArgumentKindError, DtypeError
 from .ops import convert as C
 from .ops.elementwise import Clone
@@ -103,9 +103,11 @@ def type_(self, dtype=None, non_blocking=False):
     (a dtype or one of those names)."""
     if dtype is None:
         return "torch." + _TYPE_NAMES.get(str(self.dtype), str(self.dtype))
-    if isinstance(dtype, str) and dtype.startswith("torch.cuda.") and not self.device.name.startswith("cuda"):
+    if dtype is Tensor or (isinstance(dtype, str) and dtype == "torch.Tensor"):
+        dtype = get_default_dtype()   # torch.Tensor is the default tensor type: `x.type(torch.Tensor)` casts to it
+    elif isinstance(dtype, str) and dtype.startswith("torch.cuda.") and not self.device.name.startswith("cuda"):
         return type_(C.to(self, "cuda"), dtype.replace("cuda.", "", 1))   # PyTorch moves it to the GPU too
-    if isinstance(dtype, str) and dtype.rpartition(".")[2] in _BY_TYPE_NAME:
+    elif isinstance(dtype, str) and dtype.rpartition(".")[2] in _BY_TYPE_NAME:
         dtype = _BY_TYPE_NAME[dtype.rpartition(".")[2]]
     elif isinstance(dtype, str) and dtype.rpartition(".")[2] in ("BFloat16Tensor", "bfloat16"):
         dtype = bfloat16_type(f"Tensor.type({dtype!r})")

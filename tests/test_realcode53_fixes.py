@@ -1,0 +1,48 @@
+"""Regressions for what widely copied PyTorch code (kuangliu's pytorch-cifar, eriklindernoren's PyTorch-GAN,
+lucidrains' vit-pytorch, cloneofsimo's minDiffusion) found when run with only its imports, data and step counts
+changed. Each test runs the code's idiom under PyTorch and under deepgrad and compares them; the PyTorch side skips
+cleanly when torch is not installed."""
+import numpy as np
+import pytest
+
+import autograd as ag
+from tests.helpers import require_torch
+
+
+def _cast_to_default_type(lib, default):
+    lib.set_default_dtype(default)
+    try:
+        x = lib.tensor(np.array([[0, 1], [2, 3]], dtype=np.uint8))
+        out = [x.type(lib.Tensor), x.type("torch.Tensor"), lib.tensor([1.5], dtype=lib.float16).type(lib.Tensor)]
+        return [(str(t.dtype).replace("torch.", ""), t.tolist()) for t in out]
+    finally:
+        lib.set_default_dtype(lib.float32)
+
+
+@pytest.mark.parametrize("default", ["float32", "float64"])
+def test_type_of_the_tensor_class_casts_to_the_default_dtype(default):
+    """PyTorch-GAN's cyclegan (and unit, munit, ...) set `Tensor = torch.Tensor` off the GPU and convert each batch
+    with `batch["A"].type(Tensor)`: deepgrad took the class for a dtype and raised UnsupportedDataError (object
+    data); PyTorch casts to the default floating dtype, as it does for the name 'torch.Tensor'."""
+    torch = require_torch()
+    ours = _cast_to_default_type(ag, getattr(ag, default))
+    assert ours == _cast_to_default_type(torch, getattr(torch, default))
+    assert [dtype for dtype, _ in ours] == [default] * 3
+
+
+def test_cuda_legacy_type_without_cuda_is_a_type_error():
+    """PyTorch-GAN's clustergan sets `Tensor = torch.cuda.FloatTensor` unconditionally: where CUDA is missing,
+    PyTorch refuses the call with a TypeError ('type torch.cuda.FloatTensor not available'), which deepgrad
+    reported as its DeviceUnavailableError (a RuntimeError). The CPU legacy types still construct."""
+    torch = require_torch()
+    if ag.cuda.is_available():
+        pytest.skip("a CUDA device is present: the cuda legacy types construct")
+    for name in ("FloatTensor", "LongTensor"):
+        with pytest.raises(TypeError, match=f"type torch.cuda.{name} not available") as ours:
+            getattr(ag.cuda, name)(np.zeros((2, 3)))
+        assert "Available on this machine" in str(ours.value)
+        if not torch.cuda.is_available():
+            with pytest.raises(TypeError, match=f"type torch.cuda.{name} not available"):
+                getattr(torch.cuda, name)(np.zeros((2, 3)))
+    assert ag.FloatTensor(np.zeros((2, 3))).tolist() == torch.FloatTensor(np.zeros((2, 3))).tolist()
+    assert not isinstance(ag.zeros(2), ag.cuda.FloatTensor)
