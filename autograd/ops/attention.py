@@ -10,6 +10,8 @@ as its math path's dropout draws it), a bounded number of rows at a time.
 
 Rows whose keys are all masked give zeros (and zero gradients), as PyTorch's attention does.
 """
+import math
+
 import numpy as np
 
 from backends.products import matmul_for
@@ -19,6 +21,18 @@ from ..function import Function
 
 #: score entries (all batch dimensions together) computed at once; a block is at least one query row
 BLOCK_ELEMENTS = 1 << 22
+
+
+_WIDE_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_FLOAT32 = np.dtype(np.float32)
+
+
+def _batch_shape(q_batch, k_batch, v_batch, mask_batch):
+    """The broadcast batch shape of the operands (and of the mask, unless None); equal shapes, the common case,
+    without NumPy's general rule (which costs microseconds an attention call on small tensors feels)."""
+    if q_batch == k_batch == v_batch and (mask_batch is None or mask_batch == q_batch):
+        return q_batch
+    return np.broadcast_shapes(q_batch, k_batch, v_batch, () if mask_batch is None else mask_batch)
 
 
 def _matmul(xp):
@@ -41,16 +55,16 @@ class ScaledDotProductAttention(Function):
     def forward(ctx, q, k, v, mask, dropout_p, is_causal, scale):
         xp = ctx.xp
         L, S = q.shape[-2], k.shape[-2]
-        batch = np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2],
-                                    () if mask is None else mask.shape[:-2])
+        batch = _batch_shape(q.shape[:-2], k.shape[:-2], v.shape[:-2], None if mask is None else mask.shape[:-2])
         ctx.scale, ctx.dropout_p, ctx.is_causal = scale, dropout_p, is_causal
-        ctx.batch, ctx.blocks = batch, _row_blocks(L, int(np.prod(batch, dtype=np.int64)) * S)
+        ctx.batch, ctx.blocks = batch, _row_blocks(L, math.prod(batch) * S)
         ctx.mask_dtype = None if mask is None else mask.dtype
         if mask is not None and mask.dtype.kind == "f" and mask.dtype != q.dtype:
             mask = mask.astype(q.dtype)
         qs = q * q.dtype.type(scale)
         kt = k.swapaxes(-1, -2)
-        lse_dtype = np.result_type(q.dtype, np.float32)   # so float16 probabilities are recomputed accurately
+        # float32 for 16-bit inputs, so that their probabilities are recomputed accurately
+        lse_dtype = q.dtype if q.dtype in _WIDE_FLOATS else _FLOAT32
         outs, lses = [], []
         if dropout_p:
             score_batch = np.broadcast_shapes(q.shape[:-2], k.shape[:-2], () if mask is None else mask.shape[:-2])

@@ -93,21 +93,25 @@ def _grouped(query, key, value, attn_mask, dropout_p, is_causal, scale):
     return out.reshape(out.shape[:-4] + (hq,) + out.shape[-2:])
 
 
+def _shapes(tensors):
+    """'query (..), key (..), value (..)' for a message (built only when one is raised)."""
+    return ", ".join(f"{n} {tuple(t.shape)}" for n, t in tensors.items())
+
+
 def _check(query, key, value, attn_mask, dropout_p, is_causal):
     tensors = {"query": query, "key": key, "value": value}
     for name, t in tensors.items():
         if not isinstance(t, Tensor):
             raise TypeError(f"{_OP}: {name} must be a Tensor, got {type(t).__name__}")
-    shapes = ", ".join(f"{n} {tuple(t.shape)}" for n, t in tensors.items())
-    if min(t.ndim for t in tensors.values()) < 2:
+    if query.ndim < 2 or key.ndim < 2 or value.ndim < 2:
         raise ShapeError(f"{_OP}: query, key and value need at least 2 dimensions (..., sequence, features); "
-                         f"got {shapes}; add a sequence dimension with unsqueeze")
+                         f"got {_shapes(tensors)}; add a sequence dimension with unsqueeze")
     if query.dtype.kind not in "fV" or not query.dtype == key.dtype == value.dtype:   # 'V': bfloat16
         raise DtypeError(f"{_OP}: query, key and value must share one float dtype, got {query.dtype}, {key.dtype} "
                          f"and {value.dtype}; convert them with .to(dtype)")
     if query.shape[-1] != key.shape[-1] or key.shape[-2] != value.shape[-2]:
-        raise ShapeError(f"{_OP}: got {shapes}; query and key need the same feature size (last dimension) and "
-                         "key and value the same sequence length (dimension -2)")
+        raise ShapeError(f"{_OP}: got {_shapes(tensors)}; query and key need the same feature size (last "
+                         "dimension) and key and value the same sequence length (dimension -2)")
     if dropout_p > 1.0:   # a negative p means no dropout, as PyTorch's math path reads it
         raise ArgumentRangeError(f"{_OP}: dropout_p must be a probability in [0, 1], got {dropout_p}")
     if attn_mask is None:
