@@ -13,7 +13,7 @@ import numpy as np
 
 from .bf16_dtype import is_bf16
 from .dtypes import complex_dtype_of, get_default_dtype
-from .errors import ArgumentRangeError, DimRangeError, DtypeError, ShapeError
+from .errors import ArgumentKindError, ArgumentRangeError, DimRangeError, DtypeError, ShapeError
 from .function import named
 from .ops.complex_ops import conj
 from .ops.dims import check_tensor
@@ -25,9 +25,9 @@ _NORMS = (None, "backward", "ortho", "forward")
 
 
 def _norm(op, norm):
-    if norm is not None and not isinstance(norm, str):   # PyTorch's argument parser takes a str only
-        raise TypeError(f"fft.{op}(): argument 'norm' must be str, not {type(norm).__name__} ({norm!r}); pass "
-                        "'backward', 'ortho' or 'forward'")
+    if norm is not None and not isinstance(norm, str):   # PyTorch's parser: a TypeError (a ValueError before)
+        raise ArgumentKindError(f"fft.{op}(): argument 'norm' must be str, not {type(norm).__name__} ({norm!r}); "
+                                "pass 'backward', 'ortho' or 'forward'")
     if norm not in _NORMS:
         raise ArgumentRangeError(f"fft.{op}: norm must be 'backward', 'ortho' or 'forward' (or None), "
                                  f"got {norm!r}")
