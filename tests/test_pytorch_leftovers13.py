@@ -209,3 +209,59 @@ def test_numbered_results_still_route_their_gradients():
         return g.numpy().round(12).tolist(), ge.numpy().tolist()
 
     assert run(ag) == run(torch)
+
+
+# ----- 6. bfloat16/float16 prod: PyTorch's CPU kernel's order and roundings ---------------------------------------
+_HALF_PRODUCTS = [((7,), None), ((100,), None), ((1000,), None), ((4099,), None), ((32768,), None),
+                  ((30, 70), None), ((30, 70), 1), ((30, 70), 0), ((4, 9, 130), 1), ((4, 9, 130), 2), ((4, 9, 130), 0),
+                  ((300, 200), 1), ((70, 30), "t"), ((70, 300), "t1"), ((5, 1), 1), ((3, 0), 1)]
+
+
+def _half_product(lib, dtype, shape, dim, seed):
+    rng = np.random.default_rng(seed)
+    values = rng.uniform(0.97, 1.03, shape).astype(np.float32)
+    if seed % 2 and values.size > 4:
+        values.flat[3] = 0.0   # one zero: the gradient's exclusive products
+    x = lib.tensor(values).to(getattr(lib, dtype)).requires_grad_()
+    y = x.t().prod() if dim == "t" else x.t().prod(1) if dim == "t1" else x.prod() if dim is None else x.prod(dim)
+    g = lib.tensor(rng.uniform(-2, 2, tuple(y.shape)).astype(np.float32)).to(getattr(lib, dtype))
+    y.backward(g)
+    return y.detach().float().numpy(), x.grad.float().numpy()
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("shape, dim", _HALF_PRODUCTS)
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_half_prod_rounds_as_pytorchs_kernel(dtype, shape, dim, seed):
+    torch = _torch()
+    ours, theirs = _half_product(ag, dtype, shape, dim, seed), _half_product(torch, dtype, shape, dim, seed)
+    np.testing.assert_array_equal(ours[0], theirs[0])
+    np.testing.assert_array_equal(ours[1], theirs[1])
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_half_prod_of_many_elements_splits_among_threads_as_pytorch(dtype):
+    torch = _torch()
+    threads = ag.get_num_threads()
+    ag.set_num_threads(torch.get_num_threads())   # the split follows the thread count, as PyTorch's
+    try:
+        ours = _half_product(ag, dtype, (50001,), None, 2)
+    finally:
+        ag.set_num_threads(threads)
+    theirs = _half_product(torch, dtype, (50001,), None, 2)
+    np.testing.assert_array_equal(ours[0], theirs[0])
+    np.testing.assert_array_equal(ours[1], theirs[1])
+
+
+def test_half_prod_differentiates_twice_within_an_ulp():
+    torch = _torch()
+
+    def run(lib):
+        x = lib.tensor(np.linspace(0.9, 1.1, 12, dtype=np.float32).reshape(3, 4)).to(lib.bfloat16).requires_grad_()
+        g, = lib.autograd.grad(x.prod(1).sum(), x, create_graph=True)
+        gg, = lib.autograd.grad(g.float().sum(), x)
+        return g.detach().float().numpy().tolist(), gg.float().numpy().tolist()
+
+    ours, theirs = run(ag), run(torch)   # under create_graph deepgrad differentiates its composed product: an ulp
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=0.01)
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=0.02)

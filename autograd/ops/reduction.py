@@ -19,6 +19,7 @@ from .dims import check_tensor, every_dim_if_empty, normalize, resolve
 from .no_grad_op import no_grad_op
 from .elementwise import add, maximum, minimum, sqrt
 from .indexing import take_along_axis
+from .torch_half_prod import torch_half_prod
 
 
 def _axes(axis, ndim):
@@ -230,7 +231,11 @@ class Prod(Function):
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
         ctx.whole = axis is None
-        out = _dense(x.prod(axis=ctx.axes, keepdims=keepdims, dtype=dtype))
+        half = _half_input(ctx)
+        if half is not None and x.size:   # PyTorch's kernel rounds each multiplication (ops/torch_half_prod.py)
+            out = torch_half_prod(x, ctx.axes, keepdims, half)
+        else:
+            out = _dense(x.prod(axis=ctx.axes, keepdims=keepdims, dtype=dtype))
         ctx.save_for_backward(x, out)
         return out
 
@@ -247,7 +252,11 @@ class Prod(Function):
         g = _expand(gy, x.shape, axes, ctx.keepdims)
         zeros = int(xp.count_nonzero(x == 0))
         if zeros == 0:
-            return g * (_expand(out, x.shape, axes, ctx.keepdims) / x)
+            ratio = _expand(out, x.shape, axes, ctx.keepdims) / x
+            half = _half_input(ctx)
+            if half is not None:   # PyTorch's grad * (result / input): the quotient rounded to the 16-bit dtype too
+                ratio = ratio.astype(half).astype(ratio.dtype)
+            return g * ratio
         if zeros > 1 and ctx.whole:
             return xp.zeros_like(x)
         # product of all other elements, exact when x has zeros: exclusive cumulative products
@@ -258,8 +267,20 @@ class Prod(Function):
         ones = xp.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
         left = xp.cumprod(xp.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
         right = xp.flip(xp.cumprod(xp.concatenate([ones, xp.flip(flat, -1)[..., :-1]], axis=-1), axis=-1), -1)
-        others = (left * right).reshape(moved.shape).transpose(np.argsort(perm))
+        half = _half_input(ctx)
+        if half is not None:   # PyTorch's cumprods (kept in float32) are rounded to the 16-bit dtype, and their product
+            left, right = (a.astype(half).astype(a.dtype) for a in (left, right))
+            others = (left * right).astype(half).astype(left.dtype)
+        else:
+            others = left * right
+        others = others.reshape(moved.shape).transpose(np.argsort(perm))
         return g * others
+
+
+def _half_input(ctx):
+    """The bfloat16/float16 dtype of a host op's first input, which its half form hands over in float32, or None."""
+    halves = getattr(ctx, "half_in", None)
+    return halves[0] if halves and ctx.xp is np else None
 
 
 #: what max/min/sort/topk/... with a dim return, as PyTorch's torch.return_types: a tuple with names
