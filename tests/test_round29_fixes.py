@@ -194,3 +194,70 @@ def test_dirichlet_rsample_node_is_pytorchs():
     theirs = torch.distributions.Dirichlet(torch.tensor([0.5, 1.5, 3.0], requires_grad=True)).rsample((2,))
     assert theirs.grad_fn.name() == sample.grad_fn.name()
     np.testing.assert_allclose(sample.detach().numpy(), theirs.detach().numpy(), rtol=1e-6)
+
+
+# ----- unique / unique_consecutive / histogram / histogramdd / bincount of a tensor that requires grad -------------
+# PyTorch records a node whose backward refuses (its derivative is not implemented), so the result prints its grad_fn
+
+UNDERIVED = {
+    "unique": (lambda lib, x: lib.unique(x), "Unique2Backward0", NotImplementedError, "'_unique2'"),
+    "unique_inverse": (lambda lib, x: lib.unique(x, sorted=False, return_inverse=True, return_counts=True)[0],
+                       "Unique2Backward0", NotImplementedError, "'_unique2'"),
+    "method": (lambda lib, x: x.unique(), "Unique2Backward0", NotImplementedError, "'_unique2'"),
+    "unique_dim": (lambda lib, x: lib.unique(x.view(2, 3), dim=1), "UniqueDimBackward0", NotImplementedError,
+                   "'unique_dim'"),
+    "unique_consecutive": (lambda lib, x: lib.unique_consecutive(x, return_counts=True)[0],
+                           "UniqueConsecutiveBackward0", NotImplementedError, "'unique_consecutive'"),
+    "unique_consecutive_dim": (lambda lib, x: lib.unique_consecutive(x.view(3, 2), dim=0),
+                               "UniqueConsecutiveBackward0", NotImplementedError, "'unique_consecutive'"),
+    "histogram": (lambda lib, x: lib.histogram(x, bins=3).hist, "torch::autograd::NotImplemented", RuntimeError,
+                  "aten::histogram"),
+    "histogram_edges": (lambda lib, x: lib.histogram(x, bins=4).bin_edges, "torch::autograd::NotImplemented",
+                        RuntimeError, "aten::histogram"),
+    "bincount": (lambda lib, x: lib.bincount(lib.tensor([0, 2, 2, 1, 0, 3]), weights=x),
+                 "torch::autograd::NotImplemented", RuntimeError, "aten::bincount"),
+    "histogramdd": (lambda lib, x: lib.histogramdd(x.view(3, 2), bins=[2, 2]).hist, "torch::autograd::NotImplemented",
+                    RuntimeError, "aten::_histogramdd_from_bin_cts"),
+    "histogramdd_edges": (lambda lib, x: lib.histogramdd(x.view(3, 2), bins=[2, 3]).bin_edges[1],
+                          "torch::autograd::NotImplemented", RuntimeError, "aten::_histogramdd_bin_edges"),
+}
+
+
+def _underived(lib, case):
+    make, _, _, _ = UNDERIVED[case]
+    x = lib.tensor([3.0, 1.0, 1.0, 2.0, 2.0, 0.5], requires_grad=True)
+    out = make(lib, x)
+    return x, out
+
+
+@pytest.mark.parametrize("case", list(UNDERIVED))
+def test_results_without_a_derivative_carry_pytorchs_refusing_node(case):
+    _, node, error, words = UNDERIVED[case]
+    x, out = _underived(ag, case)
+    assert out.grad_fn is not None and out.grad_fn.name() == node   # there was no grad_fn: the repr lacked it
+    assert f"grad_fn=<{node.rpartition('::')[2]}>" in repr(out)
+    edges = [type(f).__name__ for f, _ in out.grad_fn.next_functions]
+    assert edges in (["AccumulateGrad"], ["ViewBackward0"])   # the input itself, or its view
+    with pytest.raises(error, match=words):
+        out.sum().backward()
+    with ag.no_grad():
+        assert UNDERIVED[case][0](ag, x).grad_fn is None
+    assert UNDERIVED[case][0](ag, x.detach()).requires_grad is False
+    torch = require_torch()
+    tx, tout = _underived(torch, case)
+    assert tout.grad_fn.name() == node
+    assert [type(f).__name__ for f, _ in tout.grad_fn.next_functions] == edges
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy())
+    with pytest.raises(error, match=words):
+        tout.sum().backward()
+
+
+def test_histogramdd_with_given_edges_returns_them_and_refuses_backward():
+    x = ag.tensor(np.linspace(0, 1, 10, dtype=np.float32).reshape(5, 2))
+    b0 = ag.tensor([0.0, 0.5, 1.0], requires_grad=True)
+    b1 = ag.tensor([0.0, 1.0])
+    h = ag.histogramdd(x, bins=[b0, b1])
+    assert h.bin_edges[0] is b0 and h.bin_edges[1] is b1   # PyTorch hands back the edge tensors themselves
+    assert h.hist.grad_fn.name() == "torch::autograd::NotImplemented"
+    with pytest.raises(RuntimeError, match="_histogramdd_from_bin_tensors"):
+        h.hist.sum().backward()

@@ -6,6 +6,7 @@ from .. import capture
 from ..random_generator import check_generator
 from ..tensor import Tensor
 from .dims import check_tensor, dim_or, every_dim_if_empty, normalize
+from .no_derivative import underived
 from .no_grad_op import no_grad_op
 from ..errors import ArgumentRangeError, DtypeError, ShapeError, SizeTypeError, UnsupportedDtypeError
 
@@ -25,6 +26,9 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         return values, inverse, counts.astype(np.int64)
 
     values, inverse, counts = no_grad_op("unique", compute, input)
+    # PyTorch records the distinct values of an input that requires grad, with a backward that refuses
+    values = underived(values, (input,), *(("_unique2", "Unique2Backward0") if axis is None else
+                                           ("unique_dim", "UniqueDimBackward0")), missing=True)
     out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
     return out[0] if len(out) == 1 else out
 
@@ -56,6 +60,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
         return values, run.reshape(a.shape if axis is None else (a.shape[axis],)), counts
 
     values, inverse, counts = no_grad_op("unique_consecutive", compute, input)
+    values = underived(values, (input,), "unique_consecutive", "UniqueConsecutiveBackward0", missing=True)
     out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
     return out[0] if len(out) == 1 else out
 
@@ -116,7 +121,8 @@ def bincount(input, weights=None, minlength=0):
             return counts.astype(np.int64)
         return counts.astype(np.float32) if w.dtype == np.float32 else counts
 
-    return no_grad_op("bincount", compute, input, *(() if weights is None else (weights,)))
+    counts = no_grad_op("bincount", compute, input, *(() if weights is None else (weights,)))
+    return underived(counts, (weights,), "bincount")   # weights that require grad: PyTorch's NotImplemented node
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):

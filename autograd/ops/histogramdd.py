@@ -10,6 +10,7 @@ from ..return_types import return_type
 from ..tensor import Tensor
 from .dims import check_tensor
 from .histograms import _float_input, histogram
+from .no_derivative import underived
 from .no_grad_op import no_grad_op
 
 HistogramddResult = return_type("histogramdd", ["hist", "bin_edges"])
@@ -56,7 +57,7 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False):
     edges = []
     for d in builtins.range(dims):
         limits = None if range is None or isinstance(per_dim[d], Tensor) else (range[2 * d], range[2 * d + 1])
-        edges.append(histogram(points[:, d], per_dim[d], range=limits).bin_edges)
+        edges.append(histogram(points[:, d], per_dim[d], range=limits).bin_edges.detach())
     dtype = input.dtype
 
     def compute(xp, a, *rest):
@@ -79,4 +80,12 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False):
             hist = hist / hist.sum() / volume
         return hist.astype(dtype)
     extra = () if weight is None else (weight.detach().reshape(-1),)
-    return HistogramddResult(no_grad_op(op, compute, points, *edges, *extra), tuple(edges))
+    hist = no_grad_op(op, compute, points, *edges, *extra)
+    # what requires grad gets PyTorch's NotImplemented nodes (backward refuses): one over the counted edges, one
+    # over the histogram
+    given = any(isinstance(b, Tensor) for b in per_dim)
+    if not given:
+        edges = underived(tuple(edges), (input, weight), "_histogramdd_bin_edges")
+    hist = underived(hist, (input, weight, *(b for b in per_dim if isinstance(b, Tensor))),
+                     "_histogramdd_from_bin_tensors" if given else "_histogramdd_from_bin_cts")
+    return HistogramddResult(hist, tuple(per_dim) if given else tuple(edges))   # given edges: PyTorch's own objects

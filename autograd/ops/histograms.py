@@ -11,6 +11,7 @@ from ..linspace_steps import linspace_values
 from ..return_types import return_type
 from ..tensor import Tensor
 from .dims import check_tensor
+from .no_derivative import underived
 from .no_grad_op import no_grad_op
 
 HistogramResult = return_type("histogram", ["hist", "bin_edges"])
@@ -131,4 +132,7 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
             hist = hist / hist.sum() / xp.diff(e)
         return hist.astype(dtype)
     extra = () if weight is None else (weight,)
-    return HistogramResult(no_grad_op(op, compute, input, edges, *extra), edges)
+    hist = no_grad_op(op, compute, input, edges, *extra)
+    # inputs that require grad: both results come from PyTorch's NotImplemented node, whose backward refuses
+    return HistogramResult(*underived((hist, edges), (input, bins if isinstance(bins, Tensor) else None, weight),
+                                      op))

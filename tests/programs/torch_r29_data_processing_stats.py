@@ -50,6 +50,9 @@ def main():
     lo = torch.cummin(series, dim=0)
     print("cummax", hi.values.tolist(), hi.indices.tolist())
     print("cummin", lo.indices.tolist(), hi.values.grad_fn.name())
+    print("unique of a graph tensor", torch.unique(series), torch.unique_consecutive(series).grad_fn.name())
+    print("histogram of a graph tensor", torch.histogram(series, bins=3),
+          torch.bincount(users[:12], weights=series))
     drawdown = (hi.values - series).max()
     (drawdown + lo.values.sum()).backward()
     print("d(drawdown + sum cummin)", series.grad)
