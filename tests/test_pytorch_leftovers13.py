@@ -265,3 +265,44 @@ def test_half_prod_differentiates_twice_within_an_ulp():
     ours, theirs = run(ag), run(torch)   # under create_graph deepgrad differentiates its composed product: an ulp
     np.testing.assert_allclose(ours[0], theirs[0], rtol=0.01)
     np.testing.assert_allclose(ours[1], theirs[1], rtol=0.02)
+
+
+# ----- 5. complex gradients whose imaginary part is exactly zero: PyTorch's sign ------------------------------------
+def _spectral_gradients(lib):
+    """Two Fourier layers (rfft2, complex einsum on the lowest modes, irfft2) trained three plain steps: the complex
+    weights' gradients at every step."""
+    rng = np.random.default_rng(0)
+    b, c, h, w, m = 2, 3, 8, 8, 3
+    field = lib.tensor(rng.standard_normal((b, c, h, w)).astype(np.float32))
+    target = lib.tensor(rng.standard_normal((b, c, h, w)).astype(np.float32))
+    weights = [lib.tensor((rng.random((c, c, m, m)) + 1j * rng.random((c, c, m, m))).astype(np.complex64) / 9,
+                          requires_grad=True) for _ in range(4)]
+    grads = []
+    for _ in range(3):
+        x = field
+        for w_low, w_high in (weights[:2], weights[2:]):
+            x_ft = lib.fft.rfft2(x)
+            out_ft = lib.zeros(b, c, h, w // 2 + 1, dtype=lib.complex64)
+            out_ft[:, :, :m, :m] = lib.einsum("bixy,ioxy->boxy", x_ft[:, :, :m, :m], w_low)
+            out_ft[:, :, -m:, :m] = lib.einsum("bixy,ioxy->boxy", x_ft[:, :, -m:, :m], w_high)
+            x = lib.tanh(lib.fft.irfft2(out_ft, s=(h, w)) + x)
+        ((x - target) ** 2).mean().backward()
+        grads.append([p.grad.numpy().copy() for p in weights])
+        with lib.no_grad():
+            for p in weights:
+                p -= 0.5 * p.grad
+                p.grad = None
+    return grads
+
+
+def test_complex_gradients_zero_imaginary_signs_as_pytorchs():
+    torch = _torch()
+    zeros = 0
+    for ours, theirs in zip(_spectral_gradients(ag), _spectral_gradients(torch)):
+        for a, b in zip(ours, theirs):
+            np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-7)
+            exact = (a.imag == 0) & (b.imag == 0)
+            assert ((a.imag == 0) == (b.imag == 0)).all()
+            assert (np.signbit(a.imag[exact]) == np.signbit(b.imag[exact])).all()
+            zeros += int(exact.sum())
+    assert zeros > 0   # the zero-frequency modes of a real field give real gradients
