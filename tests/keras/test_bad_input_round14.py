@@ -1,6 +1,6 @@
 """Round 14 of bad input through nn.keras (rounds 1-13: test_bad_input_errors.py, test_bad_input_keras_round2.py ...
 test_bad_input_round13.py): layer arguments of the wrong kind (Dropout(rate='a'), Reshape(6), Dense/LSTM/Conv2D
-sizes of 0), a Reshape that cannot fit a functional input, Concatenate of eager inputs of two batch sizes, fit with a
+sizes of 0, LSTM(2.5), which had 2 units), a Reshape that cannot fit a functional input, Concatenate of eager inputs of two batch sizes, fit with a
 callback class instead of an instance, validation_data that is a number, evaluate before compile,
 keras.ops.segment_* with segment_ids that do not match the data, set_weights on an unbuilt layer or with one array,
 load_weights of another architecture, and the calls Keras accepts near them: the same layer twice in a Sequential
@@ -35,6 +35,11 @@ LAYERS = [
     ("dense_units_zero", "keras.layers.Dense(units=0)", ValueError, ValueError, ("Dense", "units", "got 0")),
     ("dense_units_fractional", "keras.layers.Dense(2.5)", ValueError, ValueError, ("Dense", "units", "2.5")),
     ("lstm_units_zero", "keras.layers.LSTM(units=0)", ValueError, ValueError, ("LSTM", "units", "got 0")),
+    # Keras takes the size and fails building weights of 10.0 gates; ours refuses it at once (it kept 2 units)
+    ("lstm_units_fractional", "keras.layers.LSTM(2.5)(np.ones((1, 4, 3), 'float32'))", ValueError, Exception,
+     ("LSTM", "units must be a positive integer", "2.5")),
+    ("gru_units_a_whole_float", "keras.layers.GRU(2.0)(np.ones((1, 4, 3), 'float32'))", ValueError, Exception,
+     ("GRU", "units must be a positive integer", "2.0")),
     ("conv2d_kernel_size_zero", "keras.layers.Conv2D(2, kernel_size=0)", ValueError, ValueError,
      ("Conv2D", "kernel_size", "(0, 0)")),
     ("dropout_rate_above_one", "keras.layers.Dropout(rate=1.5)", ValueError, ValueError, ("Dropout", "1.5")),
@@ -146,3 +151,12 @@ def test_a_shared_layer_keeps_one_set_of_weights():
     assert len(m.trainable_weights) == 2
     with pytest.raises(ValueError, match="unique names"):
         keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, name="e"), keras.layers.Dense(2, name="e")])
+
+
+def test_a_fractional_recurrent_size_is_no_longer_truncated():
+    """LSTM(2.5) and LSTMCell(2.5) made 2 units before (int() truncated the size)."""
+    from nn import keras
+    for make in (keras.layers.LSTM, keras.layers.SimpleRNN, keras.layers.LSTMCell):
+        with pytest.raises(ValueError, match="units must be a positive integer"):
+            make(2.5)
+    assert keras.layers.LSTM(np.int64(3)).units == 3

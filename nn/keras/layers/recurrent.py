@@ -12,6 +12,8 @@ as Keras does (masked_recurrence.py: still one recurrence): a masked step keeps 
 output is the previous output (zeros with zero_output_for_mask, which Bidirectional sets for returned
 sequences). With stateful=True a layer carries its final states into its next call (rnn_state.py).
 """
+import numbers
+
 import autograd as ag
 from autograd.errors import IdentifierError, KeywordError
 
@@ -55,7 +57,8 @@ class _RNN(StatefulRNN, Layer):
         reset_after = kwargs.pop("reset_after", True)
         seed = kwargs.pop("seed", None)   # Keras's seed of the dropout masks (deepgrad draws from its own RNG)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        if int(units) <= 0:
+        # a fractional size was truncated before (LSTM(2.5) had 2 units); Keras fails building its weights
+        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
             raise ValueError(f"{type(self).__name__}: units must be a positive integer, got {units!r}")
         self.seed = seed
         self._config, self.unit_forget_bias, self.reset_after = config, unit_forget_bias, reset_after

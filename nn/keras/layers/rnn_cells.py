@@ -13,6 +13,8 @@ keras.random.dropout's of ones with the cell's SeedGenerator: Keras's numbers af
 generator with a `seed`, from the global stream without one. A recurrent layer draws them on every call, in
 inference too, as Keras does (draw_dropout_masks).
 """
+import numbers
+
 import autograd as ag
 
 from ... import functional as F
@@ -55,7 +57,8 @@ class _DropoutCell(Layer):
         if implementation is not None:   # Keras's LSTMCell/GRUCell setting (recurrent dropout makes it 1)
             self.implementation = 1 if recurrent_dropout else implementation
         kind = type(self).__name__
-        if int(units) <= 0:
+        # a fractional size was truncated before (LSTM(2.5) had 2 units); Keras fails building its weights
+        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
             raise ValueError(f"{kind}: units must be a positive integer, got {units!r}")
         for name, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
             if not 0.0 <= float(rate) < 1.0:
