@@ -46,3 +46,34 @@ def test_cuda_legacy_type_without_cuda_is_a_type_error():
                 getattr(torch.cuda, name)(np.zeros((2, 3)))
     assert ag.FloatTensor(np.zeros((2, 3))).tolist() == torch.FloatTensor(np.zeros((2, 3))).tolist()
     assert not isinstance(ag.zeros(2), ag.cuda.FloatTensor)
+
+
+_EMPTY_WEIGHTS = [
+    ("conv1d", (1, 2, 4), (0, 2, 1)), ("conv2d", (1, 2, 4, 4), (0, 2, 1, 1)), ("conv2d", (2, 4, 4), (0, 2, 1, 1)),
+    ("conv3d", (1, 2, 4, 4, 4), (0, 2, 1, 1, 1)), ("conv_transpose1d", (1, 2, 4), (2, 0, 1)),
+    ("conv_transpose2d", (1, 2, 4, 4), (2, 0, 1, 1)), ("conv_transpose2d", (1, 0, 4, 4), (0, 3, 1, 1)),
+    ("conv_transpose3d", (1, 2, 4, 4, 4), (2, 0, 1, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("op,x_shape,w_shape", _EMPTY_WEIGHTS)
+def test_convolution_with_an_empty_weight_is_refused_as_pytorch(op, x_shape, w_shape):
+    """vit-pytorch's CrossFormer built with too few channels for its kernel sizes gets a Conv2d with 0 output
+    channels: PyTorch's forward raises RuntimeError ('expected weight to be at least 1 at dimension 0'), deepgrad
+    returned an empty output that a later einops call divided by (ZeroDivisionError far from the cause)."""
+    torch = require_torch()
+    import nn.functional as F
+    x, w = np.zeros(x_shape, np.float32), np.zeros(w_shape, np.float32)
+    with pytest.raises(RuntimeError):
+        getattr(torch.nn.functional, op)(torch.tensor(x), torch.tensor(w))
+    with pytest.raises(RuntimeError, match=f"{op}: Given groups=1, expected weight to be at least 1 at dimension"):
+        getattr(F, op)(ag.tensor(x), ag.tensor(w))
+
+
+def test_convolution_of_an_empty_batch_still_runs():
+    """An empty batch (or no input channels on a non-transposed weight) is no empty weight: both libraries run."""
+    torch = require_torch()
+    import nn.functional as F
+    x, w = np.zeros((0, 2, 4, 4), np.float32), np.ones((3, 2, 1, 1), np.float32)
+    assert tuple(F.conv2d(ag.tensor(x), ag.tensor(w)).shape) == tuple(
+        torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w)).shape) == (0, 3, 4, 4)

@@ -35,6 +35,11 @@ def check_conv_args(op, x, w, b, groups, spatial, transposed=False):
     if groups < 1 or w.shape[0] % groups:
         raise ShapeError(f"{op}: groups={groups} must be >= 1 and divide weight.shape[0] = {w.shape[0]} "
                          f"(weight shape {w.shape})")
+    if w.shape[0] == 0 or (transposed and w.shape[1] == 0):   # PyTorch refuses these; the output would be empty
+        dim = 0 if w.shape[0] == 0 else 1
+        side = "in_channels" if transposed and dim == 0 else "out_channels"
+        raise ShapeError(f"{op}: Given groups={groups}, expected weight to be at least 1 at dimension {dim}, but got "
+                         f"weight of size {list(w.shape)} instead; build the layer with {side} >= 1")
     channels = x.shape[-1 - spatial]
     expected = w.shape[0] if transposed else w.shape[1] * groups
     if channels != expected:
