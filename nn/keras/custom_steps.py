@@ -45,10 +45,13 @@ def _called(model, x, training):
     return model(x, training=training) if _training_parameter(type(model).call)[0] else model(x)
 
 
-def predict_step_of(model):
-    """`inputs -> model.predict_step(x)` when the model's class overrides predict_step, else None."""
+def predict_step_of(model, one_batch=False):
+    """`inputs -> model.predict_step(x)` when the model's class overrides predict_step, else None; for
+    predict_on_batch (`one_batch`) the step gets the one-element tuple `(x,)`, as Keras's gives it."""
     if type(model).predict_step is TrainingSteps.predict_step:
         return None
+    if one_batch:
+        return lambda inputs: model.predict_step((inputs[0] if len(inputs) == 1 else list(inputs),))
     return lambda inputs: model.predict_step(pack_x_y_sample_weight(inputs[0] if len(inputs) == 1 else list(inputs)))
 
 
@@ -334,6 +337,9 @@ class StepLoop:
     train_step / test_step: each batch goes to the step, the logs come from what the steps return."""
 
     steps = None   # never ag.jit: a user's step may do anything
+    #: train_on_batch / test_on_batch set it: their steps get (x, y, sample_weight), Nones included, as Keras's
+    #: do (a step unpacking `x, y = data` fails there in Keras, as it does here then)
+    whole_batches = False
 
     def __init__(self, model):
         self.model, self.optimizer = model, model._compiled.optimizer
@@ -341,9 +347,11 @@ class StepLoop:
 
     def _step_data(self, inputs, target, weight):
         x = inputs[0] if len(inputs) == 1 else list(inputs)
+        y = None if target is None else target[0] if len(target) == 1 else list(target)
+        if self.whole_batches:
+            return (x, y, weight)
         if target is None:
             return pack_x_y_sample_weight(x)
-        y = target[0] if len(target) == 1 else list(target)
         return pack_x_y_sample_weight(x, y, weight)
 
     def train_batch(self, inputs, target, weight):

@@ -22,6 +22,10 @@ def _tensor(value, like=None, dtype=None):
     dtype (float64 included), while Python numbers and lists of them become floatx()."""
     if isinstance(value, Tensor):
         return value if dtype is None or value.dtype == dtype else value.astype(dtype)
+    if value is None:   # np.asarray(None) is an object array: the float cast made it NaN, a silent NaN loss
+        raise ValueError("Invalid dtype: object: a loss or metric got None for y_true or y_pred (Keras refuses it "
+                         "too); pass the targets (fit(x, y), evaluate(x, y)), or compile without a loss and add "
+                         "the model's loss with add_loss")
     array = np.asarray(value)
     if dtype is not None:
         array = array.astype(dtype)

@@ -384,6 +384,10 @@ class MeanMetricWrapper(Mean):
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Add one batch's per-example values (a mask on y_pred, from a masked sequence model, weighs its
         masked steps 0, as Keras)."""
+        if y_true is None or y_pred is None:   # np.asarray(None) would average NaN silently
+            raise ValueError(f"Invalid dtype: object: metric '{self.name}' got None for "
+                             f"{'y_true' if y_true is None else 'y_pred'} (Keras refuses it too); pass the targets "
+                             "(fit(x, y), evaluate(x, y))")
         mask = masking.get_mask(y_pred) if masking.active() else None
         with broadcast_errors(self, y_true=y_true, y_pred=y_pred):
             values = np.asarray(self.fn(_host(y_true), _widened(_host(y_pred), self.dtype), **self._fn_kwargs),

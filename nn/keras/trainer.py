@@ -537,7 +537,14 @@ def _evaluation(model, x, y, batch_size, verbose, sample_weight, steps, callback
                          {"verbose": verbose, "steps": len(source)})
     _one_step_per_execution(model)
     start = time.perf_counter()
-    results = run_evaluation(model, compiled, source, hooks)
+    whole = one_batch and isinstance(compiled, StepLoop)   # test_on_batch's step gets (x, y, sample_weight)
+    if whole:
+        compiled.whole_batches = True
+    try:
+        results = run_evaluation(model, compiled, source, hooks)
+    finally:
+        if whole:
+            compiled.whole_batches = False
     if verbose == 2:
         print(final_line(len(source), time.perf_counter() - start, results), file=settings.message_stream(),
               flush=True)
@@ -572,7 +579,7 @@ def _prediction(model, x, batch_size, verbose, steps, callbacks, one_batch=False
     start = time.perf_counter()
     bar = [KerasBar()] if _verbose(verbose, "predict") == 1 else []
     outputs = run_predict(model, source, CallbackList(_callback_list(callbacks) + bar, model, {"steps": len(source)}),
-                          predict_step=predict_step_of(model))
+                          predict_step=predict_step_of(model, one_batch))
     if _verbose(verbose, "predict") == 2:
         print(final_line(len(source), time.perf_counter() - start), file=settings.message_stream(), flush=True)
     return _joined(outputs)
@@ -584,8 +591,9 @@ def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, retu
     compiled = _compiled(model, "train_on_batch")
     size = len(keras_data.host_array(flatten(x)[0], "x"))
     x, y, sample_weight = _as_one_batch(x, y, sample_weight)
+    own_steps = isinstance(compiled, StepLoop)
     source = keras_data.batches(model, x, y, sample_weight, class_weight, size, False, None, _ON_BATCH_SEED,
-                                model_device(model), "train_on_batch")
+                                model_device(model), "train_on_batch", need_y=not own_steps and compiled.needs_targets)
     built_without_draws(model)
     _one_step_per_execution(model)
     modes = saved_modes(model)
@@ -593,7 +601,8 @@ def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, retu
     enter_training(model)
     try:
         for inputs, target, weight in source:
-            if isinstance(compiled, StepLoop):   # the model's own train_step
+            if own_steps:   # the model's own train_step
+                compiled.whole_batches = True
                 compiled.train_batch(inputs, target, weight)
                 continue
             output = forward(model, inputs, True)
@@ -603,6 +612,8 @@ def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, retu
             compiled.update_metrics(map_structure(lambda t: t.detach(), output), target, weight)
     finally:
         restore_modes(modes)
+        if own_steps:
+            compiled.whole_batches = False
     return _returned(compiled, return_dict)
 
 

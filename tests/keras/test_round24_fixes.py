@@ -48,3 +48,100 @@ def test_group_query_attention_config_has_keras_keys_in_keras_order():
     theirs, mine = _group_query_attention_configs(K), _group_query_attention_configs(ours)
     assert [k for k, _ in mine[0]] == [k for k, _ in theirs[0]]
     assert mine == theirs
+
+
+def _refusals(K):
+    x = np.ones((4, 3), "float32")
+    calls = [lambda: K.losses.MeanSquaredError()(None, x), lambda: K.losses.Huber()(None, x),
+             lambda: K.losses.mean_absolute_error(None, x), lambda: K.losses.MeanSquaredError()(x, None),
+             lambda: K.losses.LogCosh()(x, None), lambda: K.metrics.MeanSquaredError()(None, x),
+             lambda: K.metrics.MeanAbsoluteError()(x, None)]
+    found = []
+    for call in calls:
+        try:
+            found.append(repr(call()))
+        except Exception as error:   # noqa: BLE001 - the exception type is what is compared
+            found.append(type(error).__name__)
+    return found
+
+
+def test_losses_and_metrics_refuse_none_targets_as_keras_does():
+    """A loss or metric given None for y_true returned NaN (np.asarray(None) cast to float) and one given None
+    for y_pred raised a TypeError; Keras raises ValueError ('Invalid dtype: object') for both."""
+    K, ours = fresh_sessions()
+    assert _refusals(ours) == _refusals(K) == ["ValueError"] * 7
+
+
+class _Delegating:
+    """A keras.Model subclass whose train_step/test_step/predict_step record the structure of `data`."""
+
+    @staticmethod
+    def make(K, seen):
+        def shape(data):
+            if isinstance(data, (tuple, list)):
+                return type(data).__name__ + "(" + ",".join(shape(d) for d in data) + ")"
+            return "None" if data is None else "array"
+
+        class Recording(K.Model):
+            def train_step(self, data):
+                seen.append(("train", shape(data)))
+                return super().train_step(data)
+
+            def test_step(self, data):
+                seen.append(("test", shape(data)))
+                return super().test_step(data)
+
+            def predict_step(self, data):
+                seen.append(("predict", shape(data)))
+                return super().predict_step(data)
+        inputs = K.Input((3,))
+        model = Recording(inputs, K.layers.Dense(1, kernel_initializer="ones")(inputs))
+        model.compile(optimizer="sgd", loss="mse")
+        return model
+
+
+def _step_data_and_targetless_fit(K):
+    seen = []
+    model = _Delegating.make(K, seen)
+    x, y = np.ones((4, 3), "float32"), np.ones((4, 1), "float32")
+    model.fit(x, y, batch_size=4, verbose=0)
+    model.train_on_batch(x, y)
+    model.train_on_batch(x, y, sample_weight=np.ones(4, "float32"))
+    model.test_on_batch(x, y)
+    model.predict_on_batch(x)
+    model.evaluate(x, y, verbose=0)
+    try:
+        model.fit(x, batch_size=4, verbose=0)   # a compiled loss and no targets
+        seen.append(("fit(x)", "trained"))
+    except ValueError:
+        seen.append(("fit(x)", "ValueError"))
+    return seen
+
+
+def test_on_batch_steps_get_keras_data_and_a_targetless_fit_is_refused():
+    """train_on_batch and test_on_batch hand a model's own step (x, y, sample_weight), None included, and
+    predict_on_batch hands its predict_step (x,), as Keras's do (fit and evaluate hand (x, y)); nn.keras handed
+    (x, y) and x. A train_step delegating to Keras's with a compiled loss and no targets (fit(x)) trained on a
+    NaN loss where Keras raises ValueError."""
+    K, ours = fresh_sessions()
+    assert _step_data_and_targetless_fit(ours) == _step_data_and_targetless_fit(K)
+
+
+def _add_loss_only_on_batch(K):
+    class Penalty(K.layers.Layer):
+        def call(self, x):
+            self.add_loss(K.ops.mean(x ** 2))
+            return x
+    inputs = K.Input((3,))
+    model = K.Model(inputs, Penalty()(K.layers.Dense(1, kernel_initializer="ones")(inputs)))
+    model.compile(optimizer=K.optimizers.SGD(0.01))
+    x = np.linspace(0, 1, 12, dtype="float32").reshape(4, 3)
+    return [round(float(model.train_on_batch(x)), 5), round(float(model.train_on_batch(x)), 5),
+            round(float(model.test_on_batch(x)), 5)]
+
+
+def test_train_on_batch_of_a_model_trained_on_add_loss_alone_takes_no_targets():
+    """A model compiled without a loss, trained on its add_loss terms, takes train_on_batch(x) in Keras (fit(x)
+    already did here); nn.keras refused it with 'y (the targets) is missing'."""
+    K, ours = fresh_sessions()
+    assert _add_loss_only_on_batch(ours) == _add_loss_only_on_batch(K)
