@@ -107,6 +107,7 @@ class ReduceLROnPlateau(Callback):
         self.mode, self.min_delta = known_mode(mode), min_delta
         self.factor, self.patience, self.cooldown = float(factor), int(patience), int(cooldown)
         self.min_lr, self.verbose = float(min_lr), verbose
+        self.wait = self.cooldown_counter = 0   # readable before training, as Keras's
 
     @property
     def best(self):

@@ -145,3 +145,11 @@ def test_train_on_batch_of_a_model_trained_on_add_loss_alone_takes_no_targets():
     already did here); nn.keras refused it with 'y (the targets) is missing'."""
     K, ours = fresh_sessions()
     assert _add_loss_only_on_batch(ours) == _add_loss_only_on_batch(K)
+
+
+def test_reduce_lr_on_plateau_counters_read_zero_before_training():
+    """ReduceLROnPlateau.wait and .cooldown_counter exist from construction, 0 as in Keras (an AttributeError
+    until fit started)."""
+    K, ours = fresh_sessions()
+    theirs, mine = K.callbacks.ReduceLROnPlateau(cooldown=2), ours.callbacks.ReduceLROnPlateau(cooldown=2)
+    assert (mine.wait, mine.cooldown_counter) == (theirs.wait, theirs.cooldown_counter) == (0, 0)
