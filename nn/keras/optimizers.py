@@ -10,6 +10,8 @@ keras.optimizers.schedules called with the step number.
 """
 import math
 
+import numpy as np
+
 from autograd import arrays
 from autograd.errors import IdentifierError
 
@@ -20,6 +22,7 @@ from .optimizers_extra import Adadelta, Adafactor, Adamax, Ftrl, Lion, Nadam
 from .optimizers_lamb import Lamb
 from .optimizers_muon import Muon, ScheduleFreeAdamW
 from .loss_scale_optimizer import LossScaleOptimizer
+from .fused_updates import add_scaled_
 from .optimizers_multi import MultiOptimizer, OptimizerMap
 
 
@@ -36,13 +39,17 @@ class SGD(Optimizer):
         return ("momentum",) if self.momentum else ()
 
     def _update(self, xp, w, g, state, lr):
+        # in the order and with the fused roundings of Keras's torch SGD (torch's add_ with alpha)
         if not self.momentum:
-            w -= lr * g
+            add_scaled_(xp, w, g, -lr)
             return
         v = state.setdefault("momentum", xp.zeros_like(w))
         v *= self.momentum
-        v -= lr * g
-        w += self.momentum * v - lr * g if self.nesterov else v
+        add_scaled_(xp, v, g, -lr)
+        if self.nesterov:
+            add_scaled_(xp, add_scaled_(xp, w, g, -lr), v, self.momentum)
+        else:
+            w += v
 
 
 class Adam(Optimizer):
@@ -62,15 +69,24 @@ class Adam(Optimizer):
     def _update(self, xp, w, g, state, lr):
         m = state.setdefault("m", xp.zeros_like(w))
         v = state.setdefault("v", xp.zeros_like(w))
-        t = self.iterations + 1
-        alpha = lr * math.sqrt(1.0 - self.beta_2 ** t) / (1.0 - self.beta_1 ** t)
-        m += (g - m) * (1.0 - self.beta_1)
-        v += (g * g - v) * (1.0 - self.beta_2)
+        if w.dtype in (np.float32, np.float64):   # Keras's torch Adam: its scalars, order and fused roundings
+            real = w.dtype.type
+            t = real(self.iterations + 1)
+            alpha = real(lr) * np.sqrt(1 - real(self.beta_2) ** t) / (1 - real(self.beta_1) ** t)
+            m *= self.beta_1
+            add_scaled_(xp, m, g, 1 - self.beta_1)
+            v *= self.beta_2
+            add_scaled_(xp, v, g * g, 1 - self.beta_2)
+        else:
+            t = self.iterations + 1
+            alpha = lr * math.sqrt(1.0 - self.beta_2 ** t) / (1.0 - self.beta_1 ** t)
+            m += (g - m) * (1.0 - self.beta_1)
+            v += (g * g - v) * (1.0 - self.beta_2)
         if self.amsgrad:
             v_hat = state.setdefault("v_hat", xp.zeros_like(w))
             xp.maximum(v_hat, v, out=v_hat)
             v = v_hat
-        w -= alpha * m / (xp.sqrt(v) + self.epsilon)
+        w -= m * alpha / (xp.sqrt(v) + self.epsilon)
 
 
 class AdamW(Adam):

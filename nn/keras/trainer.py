@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from autograd import Tensor, concatenate
+from autograd.bf16_dtype import is_bf16
 from autograd.errors import IdentifierError
 
 from ..callbacks.base import CallbackList
@@ -554,11 +555,19 @@ def _evaluation(model, x, y, batch_size, verbose, sample_weight, steps, callback
     return values[0] if len(values) == 1 else values
 
 
+def _host(tensor):
+    """A tensor's values as NumPy: a bfloat16 one (mixed_bfloat16 outputs) as an ml_dtypes bfloat16 array, as Keras's
+    convert_to_numpy gives it (NumPy has no bfloat16 of its own)."""
+    if is_bf16(tensor.dtype):
+        return tensor.astype(np.float32).numpy().astype(tensor.dtype)
+    return tensor.numpy()
+
+
 def _joined(outputs):
     """Per-batch outputs (Tensors, or lists/dicts of them) joined along the batch axis as NumPy arrays."""
     first = outputs[0]
     leaves = [flatten(o) for o in outputs]
-    joined = iter([concatenate([batch[k] for batch in leaves], axis=0).numpy() if isinstance(leaves[0][k], Tensor)
+    joined = iter([_host(concatenate([batch[k] for batch in leaves], axis=0)) if isinstance(leaves[0][k], Tensor)
                    else np.concatenate([np.asarray(batch[k]) for batch in leaves]) for k in range(len(leaves[0]))])
     return map_structure(lambda _: next(joined), first)
 

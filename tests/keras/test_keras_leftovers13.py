@@ -198,3 +198,49 @@ def test_a_custom_layer_is_probed_at_keras_sizes(case):
     unknown), and a layer without build() holding unbuilt sub-layers once more first; a print in call shows them."""
     keras, ours = fresh_sessions()
     assert _probe_calls(ours, case) == _probe_calls(keras, case)
+
+
+# ----- mixed_bfloat16 training: the optimizers' fused roundings -------------------------------------------------------
+_MP_RNG = np.random.default_rng(31)
+_MP_X = _MP_RNG.normal(size=(64, 8)).astype(np.float32)
+_MP_Y = _MP_RNG.normal(size=(64, 1)).astype(np.float32)
+_MP_WEIGHTS = [_MP_RNG.normal(size=(8, 16)).astype(np.float32) * 0.3, _MP_RNG.normal(size=16).astype(np.float32) * 0.1,
+               _MP_RNG.normal(size=(16, 1)).astype(np.float32) * 0.3, np.zeros(1, np.float32)]
+
+
+def _mixed_fit(keras, optimizer):
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(1)])
+        model.set_weights(_MP_WEIGHTS)
+        model.compile(optimizer=optimizer(keras.optimizers), loss="mse")
+        model.fit(_MP_X, _MP_Y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+        return [np.asarray(w) for w in model.get_weights()], np.asarray(model.predict(_MP_X, verbose=0), np.float32)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+_OPTIMIZERS = {"sgd": lambda O: O.SGD(0.1), "momentum": lambda O: O.SGD(0.05, momentum=0.9),
+               "nesterov": lambda O: O.SGD(0.05, momentum=0.9, nesterov=True)}
+
+
+@pytest.mark.parametrize("name", list(_OPTIMIZERS))
+def test_mixed_bfloat16_fit_is_bit_identical_with_sgd(name):
+    """bfloat16 forward and backward already agree bit for bit; Keras's torch SGD adds lr * g with torch's
+    add_(alpha=), one fused multiply-add, which NumPy's w -= lr * g rounded differently on some elements (and the
+    predictions then by one bfloat16 step)."""
+    keras, ours = fresh_sessions()
+    (k_weights, k_pred), (o_weights, o_pred) = _mixed_fit(keras, _OPTIMIZERS[name]), _mixed_fit(ours, _OPTIMIZERS[name])
+    for k, o in zip(k_weights, o_weights):
+        np.testing.assert_array_equal(o, k)
+    np.testing.assert_array_equal(o_pred, k_pred)
+
+
+def test_mixed_bfloat16_fit_with_adam_is_keras_but_for_torch_sqrt():
+    """Adam's moments are Keras's bit for bit (fused roundings, float32 bias corrections); the weights differ only
+    where torch's vectorised float32 sqrt (SLEEF, not correctly rounded) differs from NumPy's."""
+    keras, ours = fresh_sessions()
+    (k_weights, _), (o_weights, _) = _mixed_fit(keras, lambda O: O.Adam(0.01)), _mixed_fit(ours, lambda O: O.Adam(0.01))
+    for k, o in zip(k_weights, o_weights):
+        np.testing.assert_allclose(o, k, rtol=1e-6, atol=1e-7)
+    assert np.mean(np.concatenate([(k == o).ravel() for k, o in zip(k_weights, o_weights)])) > 0.75   # none before (Adam in NumPy's order)
