@@ -27,6 +27,7 @@ from .func_core import reaches_outer
 from .func_levels import dual_nodes
 from .grad_mode import enable_grad, is_grad_enabled
 from .ops import diagonal_view, elementwise, half_scalars, indexing, joining, reduction, scan, shape
+from .shown_nodes import show_graph
 from .tensor import Tensor
 
 UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
@@ -155,8 +156,38 @@ def unpack_dual(tensor, *, level=None):
     if keep and path.primal_term and not _reaches_primal(jt, duals.values()):
         with enable_grad():
             jt = _PrimalTerm.apply(jt, tensor)
+    if jt.requires_grad and getattr(jt._node, "seq", -1) >= first:
+        _show_product_rule(jt, tensor, list(duals.values()))
     dtype = path.tangent_dtype(tensor.dtype)
     return UnpackedDualTensor(primal, jt if jt.dtype == dtype else jt.to(dtype))
+
+
+def _show_product_rule(jt, tensor, entries):
+    """Show the tangent `jt` of a product a * b as PyTorch records its formula b_t * a_p + a_t * b_p: an AddBackward0
+    over one MulBackward0 per term that is on the reverse graph (a factor's tangent or primal requires grad), None
+    for a term of zeros (an operand without a tangent beside a primal that needs no gradient). Display only: the
+    values and the gradients through them are jt's own."""
+    node = tensor._node
+    if node is None or type(node).__dict__.get("_shown_of", type(node)) is not elementwise.Mul or node._freed:
+        return
+    hidden = {id(e[3]._node.parents[0]) for e in entries if not e[2]}
+    operands = []
+    for k, (parent, idx) in enumerate(zip(node.parents, node.parent_idx)):
+        if parent is None:   # a constant or a number: no tangent, a primal without a gradient
+            operands.append((False, False))
+            continue
+        t = parent if isinstance(parent, Tensor) else Tensor._make(node.saved_tensors[k], node.device, parent, idx,
+                                                                    True)
+        primal_rg = reaches_outer([t], hidden)
+        given = next((e for e in entries if e[3]._node is parent), None)
+        if given is not None:   # a dual tensor itself: its tangent is the one given
+            tangent_rg = given[1].requires_grad and is_grad_enabled()
+        else:
+            tangent_rg = bool(_DualPath(t, entries).dtypes) and _differentiable(t, entries)
+        operands.append((tangent_rg, primal_rg))
+    (a_t, a_p), (b_t, b_p) = operands
+    term = ("MulBackward0", ())
+    show_graph(jt, "AddBackward0", (term if b_t or a_p else None, term if a_t or b_p else None))
 
 
 #: the op classes whose forward-mode derivative (as PyTorch writes it) is the op applied to the tangents alone, reading

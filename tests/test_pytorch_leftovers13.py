@@ -306,3 +306,39 @@ def test_complex_gradients_zero_imaginary_signs_as_pytorchs():
             assert (np.signbit(a.imag[exact]) == np.signbit(b.imag[exact])).all()
             zeros += int(exact.sum())
     assert zeros > 0   # the zero-frequency modes of a real field give real gradients
+
+
+# ----- 4. forward-mode AD: the tangent of a product, as PyTorch's formula b_t * a_p + a_t * b_p records it --------
+_PRODUCTS = {
+    "x*c": lambda L, x, c, w: x * c,
+    "c*x": lambda L, x, c, w: c * x,
+    "x*w": lambda L, x, c, w: x * w,
+    "w*x": lambda L, x, c, w: w * x,
+    "x*x": lambda L, x, c, w: x * x,
+    "x*2": lambda L, x, c, w: x * 2,
+    "mul": lambda L, x, c, w: L.mul(x, w),
+    "exp(x)*w": lambda L, x, c, w: x.exp() * w,
+    "exp(x)*c": lambda L, x, c, w: x.exp() * c,
+    "x*w.detach()": lambda L, x, c, w: x * w.detach(),
+    "x*c*c": lambda L, x, c, w: x * c * c,
+}
+
+
+def _product_tangent(lib, op, primal_grad, tangent_grad):
+    fw = lib.autograd.forward_ad
+    c = lib.tensor([2.0, 3.0, 4.0], dtype=lib.float64)
+    w = lib.tensor([0.1, 0.2, 0.3], dtype=lib.float64, requires_grad=True)
+    x0 = lib.tensor([1.5, -2.0, 3.0], dtype=lib.float64, requires_grad=primal_grad)
+    t0 = lib.tensor([0.5, 1.0, -1.0], dtype=lib.float64, requires_grad=tangent_grad)
+    with fw.dual_level():
+        tangent = fw.unpack_dual(_PRODUCTS[op](lib, fw.make_dual(x0, t0), c, w)).tangent
+        node = tangent.grad_fn
+        return (tangent.requires_grad, _name(node), None if node is None else [_name(n) for n, _ in node.next_functions],
+                tangent.detach().numpy().tolist())
+
+
+@pytest.mark.parametrize("primal_grad, tangent_grad", [(True, True), (True, False), (False, True), (False, False)])
+@pytest.mark.parametrize("op", sorted(_PRODUCTS))
+def test_forward_ad_product_tangent_as_pytorchs(op, primal_grad, tangent_grad):
+    torch = _torch()
+    assert _product_tangent(ag, op, primal_grad, tangent_grad) == _product_tangent(torch, op, primal_grad, tangent_grad)
