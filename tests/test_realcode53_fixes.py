@@ -77,3 +77,20 @@ def test_convolution_of_an_empty_batch_still_runs():
     x, w = np.zeros((0, 2, 4, 4), np.float32), np.ones((3, 2, 1, 1), np.float32)
     assert tuple(F.conv2d(ag.tensor(x), ag.tensor(w)).shape) == tuple(
         torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w)).shape) == (0, 3, 4, 4)
+
+
+def _einops_refusal(lib):
+    einops = pytest.importorskip("einops")
+    with pytest.raises(einops.EinopsError) as caught:
+        einops.rearrange(lib.zeros(2, 64, 1, 1), "b d (h s1) (w s2) -> (b h w) d s1 s2", s1=2, s2=2)
+    return str(caught.value).replace("torch.Size", "Size")
+
+
+def test_einops_error_prints_the_shape_as_a_size():
+    """vit-pytorch's CrossFormer on too small an image: einops's message shows the input shape as the backend
+    gives it, `torch.Size([2, 64, 1, 1])` under PyTorch; deepgrad's backend gave a plain tuple, `(2, 64, 1, 1)`. It
+    now gives the tensor's Size (a tuple), so the message reads as PyTorch's up to the module name."""
+    torch = require_torch()
+    ours = _einops_refusal(ag)
+    assert "Input tensor shape: Size([2, 64, 1, 1])" in ours
+    assert ours == _einops_refusal(torch)

@@ -42,8 +42,8 @@ class DeepgradBackend(AbstractBackend):
         return arange(start, stop)
 
     def shape(self, x):
-        """x's shape as a tuple of ints."""
-        return tuple(x.shape)
+        """x's shape (a Size, the tuple of ints einops's messages print as torch.Size for torch tensors)."""
+        return x.shape
 
     def reshape(self, x, shape):
         """x viewed (or copied) to shape."""
