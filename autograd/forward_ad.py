@@ -163,31 +163,41 @@ def unpack_dual(tensor, *, level=None):
 
 
 def _show_product_rule(jt, tensor, entries):
-    """Show the tangent `jt` of a product a * b as PyTorch records its formula b_t * a_p + a_t * b_p: an AddBackward0
-    over one MulBackward0 per term that is on the reverse graph (a factor's tangent or primal requires grad), None
-    for a term of zeros (an operand without a tangent beside a primal that needs no gradient). Display only: the
-    values and the gradients through them are jt's own."""
+    """Show the tangent `jt` of a product or quotient as PyTorch records its formula: a * b's b_t * a_p + a_t * b_p
+    (an AddBackward0 over one MulBackward0 per term on the reverse graph, None for a term of zeros: an operand
+    without a tangent beside a primal that needs no gradient), a / b's (a_t - b_t * result) / b_p (a DivBackward0 over
+    a SubBackward0 and the Identity PyTorch reads b's primal through, None where it needs no gradient). Display only:
+    the values and the gradients through them are jt's own."""
     node = tensor._node
-    if node is None or type(node).__dict__.get("_shown_of", type(node)) is not elementwise.Mul or node._freed:
+    cls = type(node).__dict__.get("_shown_of", type(node)) if node is not None else None
+    if cls not in (elementwise.Mul, elementwise.Div) or node._freed:
         return
     hidden = {id(e[3]._node.parents[0]) for e in entries if not e[2]}
+    saved = node.saved_tensors if cls is elementwise.Mul else (None, node.saved_tensors[0])
     operands = []
     for k, (parent, idx) in enumerate(zip(node.parents, node.parent_idx)):
         if parent is None:   # a constant or a number: no tangent, a primal without a gradient
-            operands.append((False, False))
+            operands.append((None, False, False))
             continue
-        t = parent if isinstance(parent, Tensor) else Tensor._make(node.saved_tensors[k], node.device, parent, idx,
-                                                                    True)
-        primal_rg = reaches_outer([t], hidden)
+        if isinstance(parent, Tensor):
+            t = parent
+        elif saved[k] is None:
+            operands.append((None, True, True))   # (a quotient's numerator: only its tangent's presence is read)
+            continue
+        else:
+            t = Tensor._make(saved[k], node.device, parent, idx, True)
         given = next((e for e in entries if e[3]._node is parent), None)
         if given is not None:   # a dual tensor itself: its tangent is the one given
             tangent_rg = given[1].requires_grad and is_grad_enabled()
         else:
             tangent_rg = bool(_DualPath(t, entries).dtypes) and _differentiable(t, entries)
-        operands.append((tangent_rg, primal_rg))
-    (a_t, a_p), (b_t, b_p) = operands
-    term = ("MulBackward0", ())
-    show_graph(jt, "AddBackward0", (term if b_t or a_p else None, term if a_t or b_p else None))
+        operands.append((t, tangent_rg, reaches_outer([t], hidden)))
+    (_, a_t, a_p), (b, b_t, b_p) = operands
+    if cls is elementwise.Mul:
+        term = ("MulBackward0", ())
+        show_graph(jt, "AddBackward0", (term if b_t or a_p else None, term if a_t or b_p else None))
+    else:
+        show_graph(jt, "DivBackward0", (("SubBackward0", ()), ("torch::autograd::Identity", (0,)) if b_p else None), b)
 
 
 #: the op classes whose forward-mode derivative (as PyTorch writes it) is the op applied to the tangents alone, reading
