@@ -4,7 +4,8 @@ autograd API (gradients given to backward/grad as numbers, lists or NumPy arrays
 tensors, requires_grad flags that are not bools, detect_anomaly and autocast switches of the wrong type), linalg and
 fft arguments (cholesky of a matrix holding NaN, upper and norm of the wrong type), the optimisation helpers
 (GradScaler misuse, schedulers given a model, clip_grad_norm_ of a non-number, an LBFGS closure without a loss) and
-layer arguments (Embedding sizes, interpolate sizes, full backward hooks). Each must raise the exception type PyTorch
+layer arguments (Embedding, LayerNorm, Conv2d and LSTM sizes, Dropout's p, interpolate and Upsample sizes, full backward
+hooks). Each must raise the exception type PyTorch
 raises, still an instance of the type deepgrad raised before (Exception where deepgrad accepted the call), with a
 message naming the op, the values involved and the fix; where PyTorch accepts a call, we accept it and give PyTorch's
 result. Refusals kept where PyTorch computes something malformed, or accepts what it fails on later, come last."""
@@ -142,6 +143,20 @@ LAYERS = [
      TypeError, TypeError, ("backward hook of Linear", "returned int 3", "tuple of grad_input")),
     ("interpolate_size_a_float_tensor", "F.interpolate(torch.ones(1, 1, 4), size=torch.tensor(8.0))", TypeError,
      TypeError, ("interpolate", "size must be an int")),
+    ("layer_norm_fractional_shape", "nn.LayerNorm((2.5,))", TypeError, Exception,
+     ("LayerNorm", "normalized_shape must be an int or a tuple of ints", "(2.5,)")),
+    ("layer_norm_shape_a_float", "nn.LayerNorm(2.5)", TypeError, TypeError, ("LayerNorm", "got 2.5")),
+    ("functional_layer_norm_whole_float", "F.layer_norm(torch.ones(2, 3), (3.0,))", TypeError, Exception,
+     ("layer_norm", "normalized_shape", "(3.0,)")),
+    ("lstm_fractional_proj_size", "nn.LSTM(4, 5, proj_size=2.5)", TypeError, TypeError,
+     ("LSTM", "proj_size should be of type int", "float 2.5")),
+    ("dropout_p_a_string", "nn.Dropout('a')", TypeError, TypeError, ("Dropout", "p must be a probability", "str 'a'")),
+    ("conv_fractional_out_channels", "nn.Conv2d(3, 2.5, 3)", ValueError, ValueError,
+     ("Conv2d", "out_channels must be an int", "float 2.5")),
+    ("conv_float_in_channels", "nn.Conv2d(3.0, 2, 3)", TypeError, TypeError,
+     ("Conv2d", "in_channels must be an int", "float 3.0")),
+    ("upsample_scale_factor_a_string", "nn.Upsample(scale_factor='a')(torch.ones(1, 1, 4))", ValueError, ValueError,
+     ("Upsample", "scale_factor must be a number", "'a'")),
 ]
 
 CASES = AUTOGRAD + LINALG_FFT + OPTIMISATION + LAYERS
@@ -250,3 +265,12 @@ def test_requires_grad_flags_still_take_numpy_bools():
     assert x.requires_grad is True
     x.requires_grad = np.False_
     assert x.requires_grad is False
+
+
+def test_layer_norm_no_longer_truncates_a_fractional_shape():
+    """LayerNorm((2.5,)) normalised over 2 features before (int() truncated the size)."""
+    import nn
+    with pytest.raises(TypeError):
+        nn.LayerNorm((2.5,))
+    assert nn.LayerNorm(np.int64(3)).normalized_shape == (3,)
+    assert nn.LayerNorm([2, 3])(ag.ones(4, 2, 3)).shape == (4, 2, 3)

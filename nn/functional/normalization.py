@@ -75,15 +75,27 @@ def _updated_in_place(t):
 
 
 @nested_dispatch
+def normalized_dims(op, normalized_shape):
+    """`normalized_shape` (an int or a sequence of ints) as a tuple of ints; PyTorch's TypeError naming `op` for
+    anything else (a fractional size was truncated before)."""
+    dims = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) else normalized_shape
+    try:
+        dims = tuple(dims)
+    except TypeError:
+        dims = None
+    if dims is None or any(isinstance(d, bool) or not isinstance(d, numbers.Integral) for d in dims):
+        raise TypeError(f"{op}: normalized_shape must be an int or a tuple of ints (the sizes of the last "
+                        f"dimensions to normalise), got {normalized_shape!r}")
+    return tuple(int(d) for d in dims)
+
+
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Normalise input over its last dimensions `normalized_shape` to zero mean and unit variance,
     then scale by weight and shift by bias (both of shape normalized_shape, optional)."""
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("layer_norm", layer_norm, input, normalized_shape, weight, bias, eps)
     op = "layer_norm"
-    if isinstance(normalized_shape, numbers.Integral):
-        normalized_shape = (int(normalized_shape),)
-    normalized_shape = tuple(normalized_shape)
+    normalized_shape = normalized_dims(op, normalized_shape)
     n = len(normalized_shape)
     check_tensor(op, input)
     floating_input(op, input)

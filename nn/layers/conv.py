@@ -45,6 +45,10 @@ class _ConvNd(Module):
         if self.transposed and padding_mode != "zeros":
             raise ValueError(f"{name}: only padding_mode='zeros' is supported (got {padding_mode!r}), as in PyTorch")
         self.padding_mode = padding_mode
+        for label, size in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if isinstance(size, bool) or not isinstance(size, numbers.Integral):   # PyTorch: Type/ValueError
+                raise SizeTypeError(f"{name}: {label} must be an int, got {type(size).__name__} {size!r}; pass a "
+                                    "whole number of channels")
         if groups < 1 or in_channels % groups or out_channels % groups:
             raise ValueError(f"{name}: in_channels={in_channels} and out_channels={out_channels} must both be "
                              f"divisible by groups={groups}")

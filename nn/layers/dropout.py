@@ -1,4 +1,6 @@
 """Dropout layers: Dropout, AlphaDropout and FeatureAlphaDropout."""
+import numbers
+
 from .. import functional as F
 from ..module import Module
 
@@ -9,6 +11,8 @@ class Dropout(Module):
 
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
+        if not isinstance(p, numbers.Real):   # PyTorch's comparison fails with a TypeError
+            raise TypeError(f"Dropout: p must be a probability in [0, 1], got {type(p).__name__} {p!r}")
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p}")
         self.p, self.inplace = p, inplace

@@ -7,6 +7,7 @@ import autograd as ag
 from autograd.ops.dims import check_tensor
 
 from .. import functional as F
+from ..functional.normalization import normalized_dims
 from ..module import Module, Parameter
 from .norm_base import _NormBase
 from autograd.errors import ShapeError
@@ -104,9 +105,7 @@ class LayerNorm(Module):
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None, dtype=None):
         super().__init__()
-        if isinstance(normalized_shape, numbers.Integral):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(int(n) for n in normalized_shape)
+        self.normalized_shape = normalized_dims("LayerNorm", normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         if elementwise_affine:
             self.weight = Parameter(ag.ones(self.normalized_shape, dtype=dtype, device=device))

@@ -55,6 +55,9 @@ class RNNBase(LayerWeights, Module):
                                 f"pass a whole number, e.g. {what}=int(n)")
             if size < 1:
                 raise ValueError(f"{name}: {what} must be greater than zero, got {size}")
+        if isinstance(proj_size, bool) or not isinstance(proj_size, numbers.Integral):
+            raise TypeError(f"{name}: proj_size should be of type int, got: {type(proj_size).__name__} "
+                            f"{proj_size!r}; pass a whole number smaller than hidden_size ({hidden_size})")
         if not 0 <= proj_size < hidden_size:
             raise ValueError(f"{name}: proj_size ({proj_size}) must be >= 0 and smaller than hidden_size "
                              f"({hidden_size})")

@@ -12,8 +12,12 @@ class Upsample(Module):
         super().__init__()
         self.name = type(self).__name__
         self.size = size
-        self.scale_factor = float(scale_factor) if isinstance(scale_factor, (int, float)) else (
-            tuple(float(f) for f in scale_factor) if scale_factor is not None else None)
+        try:
+            self.scale_factor = float(scale_factor) if isinstance(scale_factor, (int, float)) else (
+                tuple(float(f) for f in scale_factor) if scale_factor is not None else None)
+        except (TypeError, ValueError) as exc:   # the type float() raised, as PyTorch's interpolate raises it
+            raise type(exc)(f"{self.name}: scale_factor must be a number or a tuple of numbers, got "
+                            f"{scale_factor!r} ({exc})") from None
         self.mode, self.align_corners = mode, align_corners
         self.recompute_scale_factor = recompute_scale_factor
 
