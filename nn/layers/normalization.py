@@ -1,6 +1,4 @@
 """Normalisation layers: BatchNorm1d, BatchNorm2d, BatchNorm3d and LayerNorm (PyTorch's parameters and buffers)."""
-import numbers
-
 import numpy as np
 
 import autograd as ag
