@@ -423,6 +423,10 @@ class IoU(Metric):
             y_pred = np.argmax(y_pred, axis=self.axis)
         y_true, y_pred = self._cast(y_true).reshape(-1), self._cast(y_pred).reshape(-1)
         weight = np.ones(1) if sample_weight is None else self._cast(_host(sample_weight)).reshape(-1)
+        if weight.size not in (1, y_true.size):   # Keras's torch backend: RuntimeError from expanding the weights
+            raise RuntimeError(f"{self.name}: sample_weight of shape {np.shape(_host(sample_weight))} has "
+                               f"{weight.size} values for {y_true.size} labels; give one weight per label (shaped as the "
+                               "labels) or a single weight")
         weight = np.broadcast_to(weight, y_true.shape)
         keep = (y_true >= 0) & (y_true < self.num_classes) & (y_pred >= 0) & (y_pred < self.num_classes)
         if self.ignore_class is not None:

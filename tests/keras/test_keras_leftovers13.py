@@ -244,3 +244,16 @@ def test_mixed_bfloat16_fit_with_adam_is_keras_but_for_torch_sqrt():
     for k, o in zip(k_weights, o_weights):
         np.testing.assert_allclose(o, k, rtol=1e-6, atol=1e-7)
     assert np.mean(np.concatenate([(k == o).ravel() for k, o in zip(k_weights, o_weights)])) > 0.75   # none before (Adam in NumPy's order)
+
+
+def test_iou_weights_of_another_size_raise_keras_runtime_error():
+    """(N,) weights for (N, C) labels: Keras's torch backend cannot expand them (RuntimeError); it was NumPy's
+    broadcasting message."""
+    keras, ours = fresh_sessions()
+    for lib in (keras, ours):
+        metric = lib.metrics.BinaryIoU()
+        with pytest.raises(RuntimeError):
+            metric.update_state(BITS, np.full(BITS.shape, 0.7, np.float32), sample_weight=np.ones(len(BITS), np.float32))
+    metric = ours.metrics.BinaryIoU()
+    with pytest.raises(RuntimeError, match=r"binary_io_u(_1)?: sample_weight of shape \(32,\) has 32 values for 160 labels"):
+        metric.update_state(BITS, np.full(BITS.shape, 0.7, np.float32), sample_weight=np.ones(len(BITS), np.float32))
