@@ -1,6 +1,7 @@
 """The shapes a layer's own `build()` is given when it takes several, as Keras 3 matches them to `call()`'s arguments.
 
-A `build(self, input_shape)` with one parameter gets the shape of the call's first input (layer.py does that).
+A `build(self, input_shape)` with one parameter gets the shape of the call's first input (layer.py does that);
+a `build(self)` with none is called with nothing.
 A `build(self, x0_shape, x_shape)` with several gets, for each parameter `<name>_shape`, the shape of `call()`'s
 argument `<name>` (a structure of shapes for a list or dict of tensors), by keyword; a parameter that is not named
 so, or names no argument of `call()`, is Keras's ValueError. The same holds for `get_build_config`, which then
@@ -18,10 +19,12 @@ def build_parameters(build):
 
 def shapes_by_name(layer, args, kwargs, shape_of, is_tensor):
     """{'<name>_shape': shape} for `layer.build(**...)` from a call of `layer` with `args` and `kwargs`, when its
-    build takes several parameters; None when it takes one (or none). `shape_of` gives one tensor's shape and
-    `is_tensor` tells a tensor from other values."""
+    build takes several parameters, {} when it takes none (`build(self)`, called with nothing, as Keras calls it);
+    None when it takes one. `shape_of` gives one tensor's shape and `is_tensor` tells a tensor from other values."""
     names = build_parameters(layer.build)
-    if len(names) < 2:
+    if not names:
+        return {}
+    if len(names) == 1:
         return None
     try:
         bound = inspect.signature(type(layer).call).bind(layer, *args, **kwargs).arguments

@@ -560,8 +560,10 @@ class Layer(Module, metaclass=_LayerType):
             self._track_list(name, value)
             object.__setattr__(self, name, value)
             return
-        if type(value) is dict and not name.startswith("_") and any(isinstance(v, Module) for v in value.values()):
-            value = TrackedDict(value, self, name)   # Keras tracks the layers held in a dict, in insertion order
+        if type(value) is dict and not name.startswith("_") and (
+                not value or any(isinstance(v, Module) for v in value.values())):
+            # Keras tracks the layers held in a dict, in insertion order, those put in an empty one later too
+            value = TrackedDict(value, self, name)
             self._track_dict(name, value)
             object.__setattr__(self, name, value)
             return
@@ -1313,8 +1315,9 @@ class Layer(Module, metaclass=_LayerType):
         shape = getattr(self, "_build_input_shape", None)
         if not self.built or shape is None:
             return None
-        if len(self.__dict__.get("_build_shapes_dict") or ()) > 1:   # build(self, a_shape, b_shape), as Keras
-            return {"shapes_dict": self._build_shapes_dict}
+        named = self.__dict__.get("_build_shapes_dict")
+        if named is not None and len(named) != 1:   # build(self, a_shape, b_shape) or build(self), as Keras
+            return {"shapes_dict": named}
         if _built_at_init(type(self)):
             return None   # as Keras's: these are built when made, so no call's shape is recorded
         return {"input_shape": shape}
@@ -1323,7 +1326,7 @@ class Layer(Module, metaclass=_LayerType):
         """Create the weights for the input shape of get_build_config (a loaded model's weights need them):
         `build(input_shape)`, or, for a class without its own build, one inference call on zeros."""
         named = (config or {}).get("shapes_dict")
-        if named and not self.built and type(self).build is not Layer.build:   # build(self, a_shape, b_shape)
+        if named is not None and not self.built and type(self).build is not Layer.build:   # build(self, a, b)
             self.build(**{k: _shape_structure(v) for k, v in named.items()})
             return
         shape = _shape_structure((config or {}).get("input_shape"))

@@ -120,3 +120,94 @@ def test_plot_model_without_graphviz_in_a_script_does_what_keras_does(tmp_path):
         import pytest
         pytest.skip("Graphviz is installed here: plot_model draws instead of refusing")
     assert outputs[1] == outputs[0]
+
+
+def _no_argument_build_run(K, tmp_path):
+    """classification_with_grn_and_vsn's layers: `def build(self): self.built = True` (no shape parameter), used
+    in a functional model, eagerly, and through a .keras round trip."""
+    class Gated(K.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.linear = K.layers.Dense(3)
+
+        def call(self, inputs):
+            return self.linear(inputs)
+
+        def build(self):
+            self.built = True
+
+    K.utils.set_random_seed(4)
+    inputs = K.Input((4,))
+    layer = Gated()
+    model = K.Model(inputs, layer(inputs))
+    eager = Gated()
+    x = np.arange(8, dtype="float32").reshape(2, 4)
+    eager(x)
+    path = str(tmp_path / f"gated_{K.__name__.replace('.', '_')}.keras")
+    model.save(path)
+    loaded = K.models.load_model(path, custom_objects={"Gated": Gated})
+    return (layer.get_build_config(), eager.get_build_config(), model.count_params(),
+            np.asarray(K.ops.convert_to_numpy(model(x))), np.asarray(K.ops.convert_to_numpy(loaded(x))))
+
+
+def test_a_build_without_a_shape_parameter_is_called_with_nothing(tmp_path):
+    """Keras calls a layer's `build(self)` without arguments (and records an empty shapes_dict); deepgrad passed
+    the input shape: TypeError "build() takes 1 positional argument but 2 were given" as the model was made."""
+    theirs_k, ours_k = fresh_sessions()
+    ours, theirs = _no_argument_build_run(ours_k, tmp_path), _no_argument_build_run(theirs_k, tmp_path)
+    assert ours[:3] == theirs[:3] == ({"shapes_dict": {}}, {"shapes_dict": {}}, 15)
+    np.testing.assert_allclose(ours[3], theirs[3], rtol=1e-6)
+    np.testing.assert_allclose(ours[4], theirs[4], rtol=1e-6)
+
+
+def _preprocessed_graph(K, mode):
+    inputs = K.Input(shape=(8, 8, 3))
+    model = K.Model(inputs, K.applications.imagenet_utils.preprocess_input(inputs, mode=mode))
+    images = np.random.default_rng(3).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    lines = []
+    model.summary(print_fn=lambda line, **kwargs: lines.append(line))
+    return "\n".join(lines), np.asarray(K.ops.convert_to_numpy(model(images)))
+
+
+def test_caffe_preprocessing_of_a_symbolic_input_records_keras_nodes():
+    """deeplabv3_plus calls resnet50.preprocess_input on a keras.Input: Keras adds the negated channel means, so
+    its summary lists `add (Add)`; deepgrad subtracted them and listed `subtract (Subtract)`."""
+    theirs_k, ours_k = fresh_sessions()
+    ours, theirs = _preprocessed_graph(ours_k, "caffe"), _preprocessed_graph(theirs_k, "caffe")
+    assert ours[0] == theirs[0] and "add (Add)" in ours[0]
+    np.testing.assert_array_equal(ours[1], theirs[1])
+
+
+def _dict_of_layers_run(K):
+    """classification_with_grn_and_vsn's VariableSelection: `self.embeddings = dict()`, then one layer per
+    feature put into it; the model trains them."""
+    class Selection(K.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.embeddings = dict()
+            for name, size in (("a", 5), ("b", 3)):
+                self.embeddings[name] = K.layers.Embedding(size, 4, name=name)
+            self.head = K.layers.Dense(2)
+
+        def call(self, inputs):
+            return self.head(K.layers.concatenate([self.embeddings[k](inputs[k]) for k in ("a", "b")]))
+
+    K.utils.set_random_seed(6)
+    inputs = {k: K.Input(shape=(), dtype="int32", name=k) for k in ("a", "b")}
+    model = K.Model(inputs, Selection()(inputs))
+    model.compile("adam", "mse")
+    rng = np.random.default_rng(6)
+    x = {"a": rng.integers(0, 5, 16).astype("int32"), "b": rng.integers(0, 3, 16).astype("int32")}
+    y = rng.normal(size=(16, 2)).astype("float32")
+    history = model.fit(x, y, batch_size=8, epochs=2, verbose=0).history["loss"]
+    return [w.path for w in model.weights], model.count_params(), history
+
+
+def test_layers_put_into_an_empty_dict_attribute_are_tracked():
+    """Keras tracks every dict attribute, so layers added to an empty one later are the layer's; deepgrad tracked
+    only a dict that held a layer when assigned: the embeddings were no weights of the model (15,721 parameters
+    where Keras counts 16,489) and were never trained."""
+    theirs_k, ours_k = fresh_sessions()
+    ours, theirs = _dict_of_layers_run(ours_k), _dict_of_layers_run(theirs_k)
+    assert ours[:2] == theirs[:2]
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-5)

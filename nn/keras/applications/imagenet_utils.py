@@ -91,7 +91,8 @@ def _preprocess_tensor(x, data_format, mode):
         shape = (1,) * (ndim - 1) + (3,)
     else:
         shape = (3, 1, 1) if ndim == 3 else (1, 3) + (1,) * (ndim - 2)
-    x = x - ops.reshape(ops.convert_to_tensor(np.array(mean), dtype=x.dtype), shape)
+    # as Keras: plus the negated means (a functional model records Keras's `add` node, not `subtract`)
+    x = x + ops.reshape(ops.convert_to_tensor(-np.array(mean), dtype=x.dtype), shape)
     if std is not None:
         # Keras 3.15 reshapes std to (3, 1, 1) whatever the layout, which fails for channels_last images;
         # here std lines up with the channels like the mean
