@@ -391,7 +391,7 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
         return inputs, targets, weight
 
     if isinstance(x, PyDataset) or isinstance(x, DataLoader):
-        _no_y(y, x, who)
+        _no_y(y, x, who, sample_weight)
         source = x
         if isinstance(x, PyDataset):
             validation = who.startswith("fit (validation")
@@ -405,11 +405,11 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
                                       reset_at_start=who in ("fit", "evaluate"))
         return _batches(source, split, device, steps)
     if is_loader_like(x) and not isinstance(x, (dict,)):
-        _no_y(y, x, who)
+        _no_y(y, x, who, sample_weight)
         return _batches(DataLoader(x, batch_size=batch_size, shuffle=shuffle, seed=seed), split, device, steps)
     if hasattr(x, "__next__") or (hasattr(x, "__iter__") and not isinstance(x, (np.ndarray, Tensor, list, tuple,
                                                                                  dict))):
-        _no_y(y, x, who)
+        _no_y(y, x, who, sample_weight)
         return Batches(_Generator(iter(x), steps, restart=who.startswith("fit (validation")), split, device, steps)
     dict_keys = _whole_dict_keys(x, input_names)
     xs = [host_array(x[k], "x") for k in dict_keys] if dict_keys else \
@@ -479,9 +479,12 @@ def _batches(source, split, device, steps):
     return ContinuingBatches(source, split, device, steps)
 
 
-def _no_y(y, x, who):
+def _no_y(y, x, who, sample_weight=None):
     if y is not None:
         raise ValueError(f"{who}: x ({type(x).__name__}) yields the targets itself; do not pass y")
+    if sample_weight is not None:   # Keras refuses them; they were ignored here
+        raise ValueError(f"{who}: x ({type(x).__name__}) yields its batches itself; do not pass sample_weight, "
+                         "yield (x, y, sample_weight) batches instead")
 
 
 def split_validation(x, y, sample_weight, fraction, input_names, output_names):

@@ -153,3 +153,32 @@ def test_reduce_lr_on_plateau_counters_read_zero_before_training():
     K, ours = fresh_sessions()
     theirs, mine = K.callbacks.ReduceLROnPlateau(cooldown=2), ours.callbacks.ReduceLROnPlateau(cooldown=2)
     assert (mine.wait, mine.cooldown_counter) == (theirs.wait, theirs.cooldown_counter) == (0, 0)
+
+
+def _sample_weight_with_yielding_data(K):
+    class Batches(K.utils.PyDataset):
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, index):
+            return np.full((2, 3), index, "float32"), np.ones((2, 1), "float32")
+    inputs = K.Input((3,))
+    model = K.Model(inputs, K.layers.Dense(1)(inputs))
+    model.compile(optimizer="sgd", loss="mse")
+    found = []
+    for call in (lambda: model.fit(Batches(), sample_weight=np.ones(4), verbose=0),
+                 lambda: model.evaluate(Batches(), sample_weight=np.ones(4), verbose=0),
+                 lambda: model.fit((b for b in [Batches()[0], Batches()[1]]), sample_weight=np.ones(4), verbose=0)):
+        try:
+            call()
+            found.append("accepted")
+        except ValueError:
+            found.append("ValueError")
+    return found
+
+
+def test_sample_weight_beside_a_pydataset_or_generator_is_refused():
+    """fit/evaluate of a PyDataset or generator given sample_weight= raise Keras's ValueError (the batches must
+    carry the weights); nn.keras ignored the weights silently."""
+    K, ours = fresh_sessions()
+    assert _sample_weight_with_yielding_data(ours) == _sample_weight_with_yielding_data(K) == ["ValueError"] * 3
