@@ -351,3 +351,64 @@ def test_forward_ad_product_tangent_as_pytorchs(op, primal_grad, tangent_grad):
                                                                                         tangent_grad)
     assert ours[:3] == theirs[:3]
     np.testing.assert_allclose(ours[3], theirs[3], rtol=1e-14)
+
+
+# ----- 3. the nodes of a create_graph gradient ---------------------------------------------------------------------
+def _graph_rows(node, depth=0, rows=None):
+    """node's name and, indented, those of the nodes below it (3 levels), as a list of lines."""
+    rows = [] if rows is None else rows
+    if node is None or depth > 3:
+        return rows
+    rows.append("  " * depth + node.name())
+    for child, _ in node.next_functions:
+        _graph_rows(child, depth + 1, rows)
+    return rows
+
+
+_CREATE_GRAPH_OPS = {
+    "hardshrink": lambda F, x: F.hardshrink(x, 0.5),
+    "softshrink": lambda F, x: F.softshrink(x, 0.5),
+    "threshold": lambda F, x: F.threshold(x, 0.1, -2.0),
+}
+
+
+def _create_graph_gradient(lib, op):
+    functional = ag_functional() if lib is ag else lib.nn.functional
+    x = lib.tensor(np.linspace(-1.3, 1.1, 24).reshape(2, 3, 4), requires_grad=True)
+    y = _CREATE_GRAPH_OPS[op](functional, x)
+    g, = lib.autograd.grad((y * lib.tensor(np.cos(np.arange(24)).reshape(2, 3, 4))).sum(), x, create_graph=True)
+    gg, = lib.autograd.grad((g * g).sum() + (g * x).sum(), x)
+    return _graph_rows(g.grad_fn), g.detach().numpy(), gg.numpy()
+
+
+def ag_functional():
+    import nn.functional
+    return nn.functional
+
+
+@pytest.mark.parametrize("op", sorted(_CREATE_GRAPH_OPS))
+def test_create_graph_gradient_nodes_as_pytorchs(op):
+    torch = _torch()
+    ours, theirs = _create_graph_gradient(ag, op), _create_graph_gradient(torch, op)
+    assert ours[0] == theirs[0]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-12)
+
+
+@pytest.mark.parametrize("op", ["hardshrink", "softshrink"])
+def test_shrinks_as_one_node_keep_pytorchs_values_at_nan_and_the_band_ends(op):
+    torch = _torch()
+
+    def run(lib):
+        functional = ag_functional() if lib is ag else lib.nn.functional
+        x = lib.tensor([-1.0, -0.5, -0.2, 0.0, 0.5, 0.7, float("nan"), 2.0] * 4, dtype=lib.float64, requires_grad=True)
+        y = _CREATE_GRAPH_OPS[op](functional, x)
+        y.backward(lib.ones_like(y))
+        return _name(y.grad_fn), _edges(y.grad_fn), y.detach().numpy(), x.grad.numpy()
+
+    ours, theirs = run(ag), run(torch)
+    assert ours[:2] == theirs[:2]
+    np.testing.assert_array_equal(ours[2], theirs[2])
+    np.testing.assert_array_equal(ours[3], theirs[3])
+    x = ag.tensor(np.linspace(-1.3, 1.1, 7) + 0.013, requires_grad=True)   # away from the band ends
+    assert ag.autograd.gradcheck(lambda t: _CREATE_GRAPH_OPS[op](ag_functional(), t), (x,))

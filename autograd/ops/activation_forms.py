@@ -13,10 +13,9 @@ from ..int_fit import fitted_number
 from .activation import Elu, LeakyRelu
 from .dims import check_tensor
 from .dropout import Dropout
-from .elementwise import abs as _abs, mul, where
+from .elementwise import mul, where
 from .gather import masked_fill
 from .no_grad_op import no_grad_op
-from .rounding import isnan
 
 #: SELU's fixed constants (Klambauer et al.), as PyTorch's
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -119,20 +118,45 @@ class RreluHalfTrain(Function):
         return gy * noise, None
 
 
-def nan_without_gradient(input, out):
-    """`out` with NaN (and no gradient) where `input` is NaN: the answer of PyTorch's vectorised shrink kernels,
-    whose mask compares false there. (Its scalar loop, which alone runs on tensors below 8-32 elements, gives
-    the gradient 1 instead; one answer for every size is taken here.)"""
-    return where(isnan(input), input.detach(), out)
+class _Shrink(Function):
+    """A shrink activation as one node, as PyTorch's (so a create_graph gradient shows PyTorch's node too): the
+    gradient passes only where x < -lambd or x > lambd, as PyTorch's vectorised backward (none at a NaN in x, nor
+    anywhere for a NaN lambd)."""
+
+    def forward(ctx, x, lambd):
+        ctx.save_for_backward((x < -lambd) | (x > lambd))
+        return type(ctx).shrunk(ctx, x, lambd)
+
+    def backward(ctx, gy):
+        return ctx.select(ctx.saved_tensors[0], gy, 0), None
+
+
+class Hardshrink(_Shrink):
+    @staticmethod
+    def shrunk(ctx, x, lambd):
+        """x where |x| > lambd, 0 elsewhere (NaN stays NaN)."""
+        return ctx.select(ctx.xp.abs(x) <= lambd, 0, x)
+
+
+class Softshrink(_Shrink):
+    @staticmethod
+    def shrunk(ctx, x, lambd):
+        """x moved lambd towards 0, 0 within [-lambd, lambd] (NaN stays NaN)."""
+        return x - ctx.xp.clip(x, -lambd, lambd)
 
 
 def hardshrink(input, lambd=0.5):
     """x where |x| > lambd, 0 elsewhere (NaN stays NaN); the gradient passes only where x < -lambd or x > lambd,
     as PyTorch's vectorised backward (so none at a NaN in x, nor anywhere for a NaN lambd)."""
     float_input("hardshrink", input)
-    kept = masked_fill(input, _abs(input) <= lambd, 0.0)
-    passes = (input < -lambd) | (input > lambd)
-    return shown_over(where(passes, kept, kept.detach()), "HardshrinkBackward0", input)
+    return Hardshrink.apply(input, lambd)
+
+
+def softshrink(input, lambd=0.5):
+    """x - lambd above lambd, x + lambd below -lambd, 0 between (NaN stays NaN); gradient as hardshrink's (F's
+    softshrink checks lambd and calls this)."""
+    float_input("softshrink", input)
+    return Softshrink.apply(input, lambd)
 
 
 def threshold(input, threshold, value):

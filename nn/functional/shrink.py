@@ -1,7 +1,6 @@
 """Shrinkage and thresholding activations: softshrink, hardshrink, tanhshrink and threshold, each a
 composite of existing ops (so every device, higher-order gradient and ag.jit replay comes for free)."""
 import autograd as ag
-from autograd.shown_nodes import shown_over
 from autograd.ops import activation_forms as _forms
 from autograd import complex_forms
 from autograd.errors import ArgumentRangeError
@@ -20,8 +19,7 @@ def softshrink(input, lambd=0.5):
         raise ArgumentRangeError(f"softshrink: lambda must be in range [0, {top:g}] for input dtype {input.dtype}, "
                                  f"but found {float(lambd):g}; lambd is the half-width of the band set to 0, a finite "
                                  "number >= 0")
-    return shown_over(_forms.nan_without_gradient(input, input - ag.clamp(input, -lambd, lambd)), "SoftshrinkBackward0",
-                      input)
+    return _forms.softshrink(input, lambd)
 
 
 def hardshrink(input, lambd=0.5):
