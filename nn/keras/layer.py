@@ -58,6 +58,13 @@ _PROBE_SIZES = (32, 33)
 _PROBE_BATCH = 2
 
 
+def _user_shape_rule(cls):
+    """Whether a user's layer class (not one of nn.keras's) defines compute_output_shape, which Keras's symbolic
+    call then takes instead of running call."""
+    return cls.compute_output_shape is not Layer.compute_output_shape and \
+        not getattr(cls, "__module__", "").startswith("nn.keras")
+
+
 @functools.lru_cache(maxsize=None)
 def _call_takes_training(call):
     try:
@@ -1046,11 +1053,14 @@ class Layer(Module, metaclass=_LayerType):
             self._build_for(args[0])
         elif not self.built:
             self._build_for_keyword_call(kwargs)
-        if builds_by_running and type(self).compute_output_shape is Layer.compute_output_shape:
+        own_rule = _user_shape_rule(type(self))
+        if builds_by_running and not own_rule:
             # as Keras: run once to build the sub-layers, then again for the output shapes (with a shape rule of
             # its own Keras runs only the first time, and the probe below makes that run)
             self._probe_by_running(args, kwargs)
-        outputs = self._probe(args, kwargs)
+        # a user's compute_output_shape is all Keras asks (no call is run), so the probe need not run at its sizes
+        cheap = own_rule and not builds_by_running and type(self)._probe is Layer._probe
+        outputs = self._probe(args, kwargs, keras_sizes=False) if cheap else self._probe(args, kwargs)
         node_kwargs = dict(kwargs)
         records = self._records_resolved_flag(args, kwargs)
         if training is not None:
@@ -1106,21 +1116,22 @@ class Layer(Module, metaclass=_LayerType):
         return not kwargs and len(args) == 1 and isinstance(args[0], KerasTensor) and \
             dtype_name(args[0].dtype) == self.input_dtype
 
-    def _probe(self, args, kwargs):
+    def _probe(self, args, kwargs, keras_sizes=True):
         """Symbolic outputs found by running the layer on ones, as Keras: every unknown size at 83, then at 89 (one
         run when no size is unknown), and an axis whose size follows them is unknown (None) in the result; where
         that many values would be costly, the batch at 2 and other unknown sizes at 32 and 33. A layer whose class
         has a shape rule (static_shapes.py) is not run: the rule gives the outputs."""
         static = static_outputs(self, args, kwargs)
-        return static if static is not None else self._probe_by_running(args, kwargs)
+        return static if static is not None else self._probe_by_running(args, kwargs, keras_sizes)
 
-    def _probe_by_running(self, args, kwargs):
-        """_probe's outputs found by running the layer, whatever its shape rule."""
+    def _probe_by_running(self, args, kwargs, keras_sizes=True):
+        """_probe's outputs found by running the layer, whatever its shape rule (at the cheap sizes unless
+        `keras_sizes`)."""
         symbolic = [k for k in flatten((args, kwargs)) if isinstance(k, KerasTensor)]
         batches = {k.shape[0] for k in symbolic if k.shape}
         fixed = batches.pop() if len(batches) == 1 else None   # Input(batch_size=n): outputs keep n, as Keras
-        keras_sizes = sum(math.prod(_KERAS_PROBE_SIZES[1] if d is None else d for d in k.shape)
-                          for k in symbolic) <= _KERAS_PROBE_LIMIT
+        keras_sizes = keras_sizes and sum(math.prod(_KERAS_PROBE_SIZES[1] if d is None else d for d in k.shape)
+                                          for k in symbolic) <= _KERAS_PROBE_LIMIT
         if keras_sizes:
             unknown = any(None in k.shape for k in symbolic)
             plans = [(size, size) for size in (_KERAS_PROBE_SIZES if unknown else _KERAS_PROBE_SIZES[:1])]

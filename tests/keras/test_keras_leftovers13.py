@@ -257,3 +257,25 @@ def test_iou_weights_of_another_size_raise_keras_runtime_error():
     metric = ours.metrics.BinaryIoU()
     with pytest.raises(RuntimeError, match=r"binary_io_u(_1)?: sample_weight of shape \(32,\) has 32 values for 160 labels"):
         metric.update_state(BITS, np.full(BITS.shape, 0.7, np.float32), sample_weight=np.ones(len(BITS), np.float32))
+
+
+def test_a_layer_with_its_own_shape_rule_is_not_run_at_keras_sizes():
+    """A custom layer with compute_output_shape: Keras takes the rule and never runs call at 83 rows, so a call that
+    only works at the real batch size (a noise weight of 16 rows sliced by the batch) builds a model as in Keras."""
+    keras, ours = fresh_sessions()
+    shapes = []
+    for lib in (keras, ours):
+        class Noisy(lib.layers.Layer):
+            def build(self, input_shape):
+                self.noise = self.add_weight(shape=(16, input_shape[-1]), initializer="ones")
+
+            def call(self, x):
+                return x * self.noise[: lib.ops.shape(x)[0]]
+
+            def compute_output_shape(self, input_shape):
+                return input_shape
+
+        inputs = lib.Input((3,))
+        model = lib.Model(inputs, Noisy()(inputs))
+        shapes.append((model.output_shape, model.predict(np.ones((16, 3), np.float32), verbose=0).shape))
+    assert shapes[1] == shapes[0]
