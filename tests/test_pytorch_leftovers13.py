@@ -369,6 +369,8 @@ _CREATE_GRAPH_OPS = {
     "hardshrink": lambda F, x: F.hardshrink(x, 0.5),
     "softshrink": lambda F, x: F.softshrink(x, 0.5),
     "threshold": lambda F, x: F.threshold(x, 0.1, -2.0),
+    "prelu": lambda F, x: F.prelu(x, x.new_tensor([0.25, 0.1, -0.3])),
+    "prelu_1d": lambda F, x: F.prelu(x.flatten(), x.new_tensor([0.25])).view(2, 3, 4),
 }
 
 
@@ -393,6 +395,25 @@ def test_create_graph_gradient_nodes_as_pytorchs(op):
     assert ours[0] == theirs[0]
     np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
     np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-12)
+
+
+def test_prelu_with_a_weight_that_requires_grad_under_create_graph():
+    torch = _torch()
+
+    def run(lib):
+        functional = ag_functional() if lib is ag else lib.nn.functional
+        x = lib.tensor(np.linspace(-1.3, 1.1, 24).reshape(2, 3, 4), requires_grad=True)
+        w = lib.tensor([0.25, 0.1, -0.3], dtype=lib.float64, requires_grad=True)
+        y = functional.prelu(x, w)
+        gx, gw = lib.autograd.grad((y * y).sum(), (x, w), create_graph=True)
+        again = lib.autograd.grad((gx * gx).sum() + gw.sum(), (x, w))
+        return ([_name(g.grad_fn) for g in (gx, gw)], _edges(y.grad_fn),
+                [g.detach().numpy() for g in (gx, gw)] + [g.numpy() for g in again])
+
+    ours, theirs = run(ag), run(torch)
+    assert ours[:2] == theirs[:2]   # the nodes below the top one differ here (see the report)
+    for a, b in zip(ours[2], theirs[2]):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
 
 
 @pytest.mark.parametrize("op", ["hardshrink", "softshrink"])

@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 
 from ..bf16_dtype import is_bf16
+from ..broadcast import unbroadcast
 from ..errors import ArgumentRangeError, DtypeError, ShapeError, UnsupportedDtypeError
 from ..random_generator import check_generator
 from ..function import Function, named
@@ -183,11 +184,30 @@ def prelu(input, weight):
                          f"{channels}) or PReLU(1)")
     if weight.dtype != input.dtype:
         raise TypeError(f"{op}: input is {input.dtype} but weight is {weight.dtype}; convert one to the other")
-    if weight.shape[0] == 1:
-        slope = weight.reshape(())
+    if input.ndim == 1:   # PyTorch's kernel takes the weight as it is here, a view of it elsewhere
+        slope = weight
+    elif weight.shape[0] == 1:
+        slope = weight.reshape(() if input.ndim == 0 else (1,) * input.ndim)
     else:
         slope = weight.reshape((channels,) + (1,) * (input.ndim - 2))
-    return shown_over(where(input > 0, input, mul(slope, input)), "PreluKernelBackward0", input, weight)
+    return PreluKernel.apply(input, slope)
+
+
+class PreluKernel(Function):
+    """prelu as one node over the input and the weight shaped to broadcast over it, as PyTorch's _prelu_kernel (so a
+    create_graph gradient shows PyTorch's PreluKernelBackwardBackward0)."""
+
+    def forward(ctx, x, slope):
+        ctx.save_for_backward(x, slope)
+        return ctx.select(x > 0, x, slope * x)
+
+    def backward(ctx, gy):
+        x, slope = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        positive = x > 0
+        gx = ctx.select(positive, gy, slope * gy) if need[0] else None
+        gw = unbroadcast(ctx.select(positive, 0, x * gy), slope.shape) if need[1] else None
+        return gx, gw
 
 
 def dropout(input, p, train):
