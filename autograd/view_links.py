@@ -22,7 +22,15 @@ def owner(array):
 
 def view_base(out, args):
     """The Tensor argument whose memory the op's output (an array, or a tuple of them) views, or None."""
-    outs = out if type(out) is tuple else (out,)
+    if type(out) is not tuple:   # one output (most ops): its owner found once
+        if getattr(out, "base", None) is None:
+            return None
+        memory = owner(out)
+        for a in args:
+            if isinstance(a, Tensor) and owner(a._data) is memory:
+                return a
+        return None
+    outs = out
     owners = [owner(o) for o in outs if getattr(o, "base", None) is not None]
     if not owners:
         return None

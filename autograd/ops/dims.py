@@ -45,7 +45,7 @@ def normalize(op, dim, ndim, zero_d=0):
 
     A 0-d tensor accepts dim 0 and -1, as in PyTorch, and gives `zero_d` for them.
     """
-    if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
+    if type(dim) is not int and (not isinstance(dim, numbers.Integral) or isinstance(dim, bool)):
         raise TypeError(f"{op}: dim must be an int, got {dim!r}")
     size = max(ndim, 1)
     if not -size <= dim < size:

@@ -144,7 +144,7 @@ def _sizes(op, sizes):
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = sizes[0]
     try:
-        return tuple(operator.index(n) for n in sizes)
+        return tuple(map(operator.index, sizes))
     except TypeError:
         raise TypeError(f"{op}: sizes must be ints, got {sizes!r}") from None
 
