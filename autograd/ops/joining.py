@@ -2,6 +2,7 @@
 split takes a chunk size or a list of sizes; NumPy's sections are tensor_split)."""
 import builtins
 import functools
+import itertools
 import numbers
 import operator
 
@@ -135,6 +136,12 @@ def _split_at(x, bounds, dim):
     return tuple(out) if isinstance(out, tuple) else (out,)
 
 
+def _cut_points(sizes):
+    """The running sums of the piece sizes but the last, as ints: where the pieces are cut (np.cumsum's values,
+    without its Python wrapper)."""
+    return list(map(int, itertools.accumulate(sizes)))[:-1]
+
+
 def _split_sizes(size, shape):
     """split's list of piece sizes as ints; a TypeError naming split for a float or a non-sequence (int() would
     truncate 1.5 silently)."""
@@ -177,10 +184,10 @@ def split(tensor, split_size_or_sections, dim=None, *, axis=None):
         if builtins.sum(sizes) != n or builtins.any(v < 0 for v in sizes):
             raise ShapeError(f"split: sizes {sizes} must be non-negative and add up to {n}, the length of "
                              f"dim {dim} (shape {tensor.shape})")
-        pieces = _split_at(tensor, np.cumsum(sizes)[:-1].tolist(), d)
+        pieces = _split_at(tensor, _cut_points(sizes), d)
         named(pieces[0], "SplitWithSizesBackward0")   # the pieces share one node: PyTorch's for a list of sizes
         return pieces
-    return _split_at(tensor, np.cumsum(sizes)[:-1].tolist(), d)
+    return _split_at(tensor, _cut_points(sizes), d)
 
 
 @nested_dispatch

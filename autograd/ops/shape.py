@@ -105,7 +105,7 @@ def reshape(x, *sizes, shape=None):
     """The same values in a new shape (one dimension may be -1), given as ints, one sequence or shape=."""
     check_tensor("reshape", x)
     shape = _given_sizes("reshape", sizes, "shape", shape)
-    if any(n < -1 for n in shape):   # NumPy would read any negative size as -1
+    if min(shape, default=0) < -1:   # NumPy would read any negative size as -1
         raise ShapeError(f"reshape: invalid size {min(shape)} in shape {shape} for a tensor of shape {x.shape}; "
                          "sizes must be >= 0, or -1 for the one size to infer")
     return Reshape.apply(x, shape)   # a new tensor (a view) even for the same shape, as PyTorch
@@ -119,8 +119,8 @@ def view(x, *shape, size=None):
     out = reshape(x, _given_sizes("view", shape, "size", size))
     if out is x or out.numel() <= 1:
         return out
-    share = getattr(x.device.xp, "may_share_memory", None)
-    if share is not None and not share(x._data, out._data):
+    share = None if x._data.flags.c_contiguous else getattr(x.device.xp, "may_share_memory", None)
+    if share is not None and not share(x._data, out._data):   # (a C-contiguous array always reshapes to a view)
         strides = tuple(n // x._data.itemsize for n in x._data.strides)
         raise RuntimeError(f"view: a tensor of shape {x.shape} laid out with strides {strides} (not "
                            f"contiguous: after t(), permute() or expand()) cannot be viewed as "
