@@ -214,10 +214,14 @@ class Metric(NNMetric):
             variable.assign(np.zeros(variable.shape, variable.dtype))
 
     def value(self):
-        """The metric as a Python float (or array): result() on the host."""
+        """The metric as a Python float (or array): result() on the host (a dict of them for a result() that
+        returns a dict)."""
         if type(self).result is Metric.result:
             raise TypeError(f"{type(self).__name__} defines neither result() nor value(): define result()")
-        return _host(self.result())
+        result = self.result()
+        if isinstance(result, dict):
+            return {name: _host(value) for name, value in result.items()}
+        return _host(result)
 
     def result(self):
         """The metric over every batch since the last reset, as a 0-d Tensor."""

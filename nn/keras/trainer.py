@@ -338,11 +338,18 @@ class KerasCompiled:
         results = {"loss": _logged(self._loss_mean.result(), floatx)}
         if self._ready:
             results.update((t.name, _logged(t.result(), floatx)) for t in self.output_loss if t is not None)
-            results.update((key, _logged(m.value(), m.dtype if m.dtype in ("float32", "float64") else floatx))
-                           for key, (_, m, _) in zip(self.keys, self.metrics))
+            for key, (_, m, _) in zip(self.keys, self.metrics):
+                value, dtype = m.value(), m.dtype if m.dtype in ("float32", "float64") else floatx
+                if isinstance(value, dict):   # a Metric whose result() is a dict logs each entry under its own key
+                    results[key] = {name: _logged(v, dtype) for name, v in value.items()}
+                else:
+                    results[key] = _logged(value, dtype)
         for metric in (getattr(self, "_layer_metrics", None) or ()) if layer_metrics else ():   # as Keras's logs
             results[metric.name] = _logged(metric.result(), floatx)
-        return dict(sorted(results.items()))
+        flat = {}
+        for name, value in sorted(results.items()):   # a dict result sorts under its metric's name, as in Keras
+            flat.update(sorted(value.items()) if isinstance(value, dict) else [(name, value)])
+        return flat
 
 
 def _logged(value, dtype):

@@ -182,3 +182,37 @@ def test_sample_weight_beside_a_pydataset_or_generator_is_refused():
     carry the weights); nn.keras ignored the weights silently."""
     K, ours = fresh_sessions()
     assert _sample_weight_with_yielding_data(ours) == _sample_weight_with_yielding_data(K) == ["ValueError"] * 3
+
+
+def _dict_result_metric_run(K):
+    class CountAndPeak(K.metrics.Metric):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.count = self.add_variable(shape=(), initializer="zeros", dtype="int32", name="count")
+            self.peak = self.add_variable(shape=(), initializer=K.initializers.Constant(-5.0), name="peak")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            self.count.assign_add(K.ops.cast(K.ops.shape(y_pred)[0], "int32"))
+            self.peak.assign(K.ops.maximum(self.peak, K.ops.max(y_pred)))
+
+        def result(self):
+            return {"seen": self.count, "peak": self.peak}
+    inputs = K.Input((2,))
+    model = K.Model(inputs, K.layers.Dense(2, kernel_initializer="ones")(inputs))
+    model.compile(optimizer="sgd", loss="mse", metrics=[CountAndPeak(name="stats")])
+    x, y = np.linspace(0, 1, 12, dtype="float32").reshape(6, 2), np.ones((6, 2), "float32")
+    # no validation_data: Keras's logs hold the result's variables themselves, so a validation pass overwrites the
+    # training entries of the history with the validation values (not copied here)
+    history = model.fit(x[:4], y[:4], batch_size=2, epochs=2, verbose=0, shuffle=False)
+    rounded = {k: [round(v, 5) for v in values] for k, values in history.history.items()}
+    evaluated = model.evaluate(x, y, verbose=0, return_dict=True)
+    return (list(rounded.items()), [(k, round(v, 5)) for k, v in evaluated.items()],
+            [round(v, 5) for v in model.evaluate(x, y, verbose=0)])
+
+
+def test_a_compiled_metric_whose_result_is_a_dict_logs_each_entry():
+    """A Metric subclass whose result() returns a dict logs each entry under its own key in fit's history and
+    evaluate (sorted in place of the metric's name, as Keras's logs); nn.keras failed with 'float() argument must
+    be ... not dict'."""
+    K, ours = fresh_sessions()
+    assert _dict_result_metric_run(ours) == _dict_result_metric_run(K)
