@@ -62,9 +62,11 @@ def half_input_float_params(input, *params):
     """True when a float16 or bfloat16 input meets float32 parameters (a float32 layer fed by a lower-precision op
     under ag.autocast): PyTorch's batch/layer/group norm then compute in float32 and return the input's dtype,
     and so do ours."""
+    dtype = input.dtype
+    if dtype.char != "e" and not is_bf16(dtype):   # not float16 (char 'e') nor bfloat16: the common case
+        return False
     given = [p for p in params if p is not None]
-    low = input.dtype == "float16" or is_bf16(input.dtype)
-    return low and bool(given) and all(p.dtype == "float32" for p in given)
+    return bool(given) and all(p.dtype == "float32" for p in given)
 
 
 def integer_average(op, input, pool, adaptive=False):

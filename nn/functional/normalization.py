@@ -78,6 +78,8 @@ def _updated_in_place(t):
 def normalized_dims(op, normalized_shape):
     """`normalized_shape` (an int or a sequence of ints) as a tuple of ints; PyTorch's TypeError naming `op` for
     anything else (a fractional size was truncated before)."""
+    if type(normalized_shape) is tuple and all(type(d) is int for d in normalized_shape):   # a layer's own tuple
+        return normalized_shape
     dims = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) else normalized_shape
     try:
         dims = tuple(dims)
