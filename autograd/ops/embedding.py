@@ -9,7 +9,7 @@ from ..sparse_storage import SparseCOO
 def check_indices(xp, indices, num, op="embedding"):
     """Raise IndexError naming the first bad index unless every index lies in [0, num)."""
     if indices.size:
-        low, high = int(xp.min(indices)), int(xp.max(indices))
+        low, high = int(indices.min()), int(indices.max())   # the methods: np.min's reduce without its wrapper
         if low < 0 or high >= num:
             bad = low if low < 0 else high
             raise IndexError(f"{op}: index {bad} is out of range for num_embeddings={num} (valid indices are "
