@@ -4,10 +4,12 @@ import numpy as np
 
 from .. import capture
 from ..random_generator import check_generator
+from ..dtypes import is_floating
 from ..tensor import Tensor
 from .dims import check_tensor, dim_or, every_dim_if_empty, normalize
 from .no_derivative import underived
 from .no_grad_op import no_grad_op
+from .torch_topk_order import topk_indices
 from ..errors import ArgumentRangeError, DtypeError, ShapeError, SizeTypeError, UnsupportedDtypeError
 
 
@@ -163,7 +165,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     """Draw `num_samples` category indices per row of non-negative weights `input` (1-D or 2-D, need not
     sum to 1), with or without replacement, as torch.multinomial; an int64 tensor."""
     check_tensor("multinomial", input)
-    if input.ndim not in (1, 2) or input.dtype.kind != "f":
+    if input.ndim not in (1, 2) or not is_floating(input.dtype) or input.dtype.kind == "c":
         raise DtypeError(f"multinomial: input must be a 1-D or 2-D float tensor of weights, got shape "
                          f"{input.shape} dtype {input.dtype}; pass probabilities as floats, one row per draw")
     n_cat = input.shape[-1]
@@ -177,7 +179,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
         raise capture.CaptureError("jit: multinomial inside a compiled step draws on the host from the weights' "
                                    "values, which a replay cannot repeat; draw outside the step and pass the "
                                    "indices in")
-    probs = input.detach().numpy().astype(np.float64).reshape(-1, n_cat)
+    probs = input.detach().double().numpy().reshape(-1, n_cat)
     if not np.isfinite(probs).all() or (probs < 0).any():
         raise ArgumentRangeError("multinomial: the weights contain inf, nan or a negative value; pass probabilities "
                                  "(e.g. softmax(logits)), not logits")
@@ -193,10 +195,12 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     draws = (rng.random(shape, np.float64) if rng is not None
              else Tensor(input.device.rand(shape, np.float64), device=input.device).numpy())
     if race:   # PyTorch's: the largest weight / Exp(1) draw (in the weights' dtype) wins, then the next largest
-        dtype = input.dtype if input.dtype.kind == "f" else np.dtype(np.float64)
+        dtype = input.dtype
         with np.errstate(divide="ignore"):
             ratio = probs.astype(dtype) / (-np.log1p(-draws)).astype(dtype)
-        out = np.argsort(-ratio, axis=1, kind="stable")[:, :num_samples]
+        order = np.argsort(-ratio, axis=1, kind="stable")
+        # several draws are PyTorch's topk of the ratios, whose order among ties (common in 16-bit) is its own
+        out = order[:, :1] if num_samples == 1 else topk_indices(np, ratio, num_samples, True, True, order)
     else:      # the first category whose cumulative weight reaches a uniform draw
         cdf = np.cumsum(probs, axis=1)
         cdf /= cdf[:, -1:]
