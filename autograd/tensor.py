@@ -492,7 +492,8 @@ def _one_number(t):
 
 def _legacy_data(args):
     """What torch.Tensor(*args) holds, as an array or nested data: zeros of the default float dtype for sizes (ints
-    or a Size) or no argument, floats for a list of ints or bools, anything else as given."""
+    or a Size) or no argument, the default float dtype for a list of numbers or of NumPy arrays (float64 ones
+    included), anything else as given."""
     if not args:
         return np.zeros(0, get_default_dtype())
     if isinstance(args[0], Size) and len(args) == 1:
@@ -504,7 +505,7 @@ def _legacy_data(args):
     data = args[0]
     if isinstance(data, (list, tuple)) and not isinstance(data, Size):
         inferred = infer_dtype(data)
-        if inferred is not None and np.dtype(inferred).kind in "biu":
+        if inferred is not None and np.dtype(inferred).kind in "biuf":
             return np.asarray(data, dtype=get_default_dtype())
     return data
 
