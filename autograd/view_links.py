@@ -80,9 +80,8 @@ def link_views(results, base, op=None):
 
 def remember_view(base, view):
     """Note `view` among the views of `base` (weakly: a view that is dropped is forgotten)."""
-    try:
-        views = base._views
-    except AttributeError:
+    views = getattr(base, "_views", None)   # (an unset slot: cheaper read with a default than try/except)
+    if views is None:
         base._views = [_ref(view)]
         return
     views.append(_ref(view))
