@@ -74,7 +74,6 @@ def _updated_in_place(t):
     return t
 
 
-@nested_dispatch
 def normalized_dims(op, normalized_shape):
     """`normalized_shape` (an int or a sequence of ints) as a tuple of ints; PyTorch's TypeError naming `op` for
     anything else (a fractional size was truncated before)."""
@@ -91,6 +90,7 @@ def normalized_dims(op, normalized_shape):
     return tuple(int(d) for d in dims)
 
 
+@nested_dispatch
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Normalise input over its last dimensions `normalized_shape` to zero mean and unit variance,
     then scale by weight and shift by bias (both of shape normalized_shape, optional)."""

@@ -1139,7 +1139,10 @@ class Layer(Module, metaclass=_LayerType):
             probe_batch = fixed or _PROBE_BATCH   # a call may reshape by the declared batch size
             plans = [(probe_batch, size) for size in (_PROBE_SIZES if any(None in k.shape[1:] for k in symbolic)
                                                       else _PROBE_SIZES[:1])]
-        results = [self._probe_run(args, kwargs, batch, size) for batch, size in plans]
+        results = [self._probe_run(args, kwargs, *plans[0])]
+        with warnings.catch_warnings():   # a repeat at other sizes: its warnings were shown by the first run
+            warnings.simplefilter("ignore")
+            results += [self._probe_run(args, kwargs, batch, size) for batch, size in plans[1:]]
         if results[0] is None:
             raise ValueError(f"{self.name}: call() returned None; a layer must return its outputs")
 
