@@ -284,7 +284,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if probabilities:
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
     refuse_weight_grad("nll_loss_forward", "weight", weight)
-    sixteen = is_half(input.dtype) and input.device.host_memory
+    sixteen = _half_on_host(input)
     if weight is None and input.ndim == 2 and not sixteen:  # the hot path
         loss = CrossEntropy.apply(input, t, ignore_index, label_smoothing, reduction)
         # the node shows PyTorch's nll_loss over log_softmax itself; with smoothing, the graph shown here
@@ -431,11 +431,16 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return shown_nll_loss(loss, input, reduction)
 
 
+def _half_on_host(t):
+    """Whether `t` is bfloat16/float16 on a host device, where the losses round as PyTorch's CPU kernels do."""
+    return is_half(t.dtype) and t.device.host_memory
+
+
 def _sum16(rows, weight):
     """None, or how PyTorch's CPU nll_loss sums bfloat16/float16 `rows` on the host devices: in the 16-bit dtype
     through its cascade of partial sums ('weighted': the class weights too; 'count': the kept samples counted and
     the count rounded to the dtype)."""
-    if not (is_half(rows.dtype) and rows.device.host_memory):
+    if not _half_on_host(rows):
         return None
     return "count" if weight is None else "weighted"
 
