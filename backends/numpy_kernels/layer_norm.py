@@ -38,15 +38,15 @@ def _run(name, task, blocks, size):
 
 def forward(x, weight, bias, eps):
     """array_kernels.layer_norm.forward, block by block."""
+    # others: np.mean's own casts (and its empty-row warning)
+    row_mean = _row_means if x.dtype.char in "fd" and x.shape[1] > 0 else None
     if x.size <= BLOCK_ELEMENTS:   # one block on the calling thread: the reference's arrays as they come
-        exact = x.dtype.char in "fd" and x.shape[1] > 0   # others: np.mean's own casts (and empty-row warning)
-        return reference.forward(np, x, weight, bias, eps, _row_means if exact else None)
+        return reference.forward(np, x, weight, bias, eps, row_mean)
     rows, width = x.shape
     y = np.empty_like(x)
     mean = np.empty(rows, x.dtype)
     invstd = np.empty(rows, x.dtype)
     blocks = _blocks(rows, width)
-    row_mean = _row_means if x.dtype.char in "fd" else None
 
     def part(first, last):
         for a, b in blocks[first:last]:
