@@ -321,7 +321,12 @@ class Optimizer(CustomOptimizerAPI):
         """Decay weight `p` (array `w`) when weight_decay applies to it, then take this optimizer's step."""
         if self.weight_decay and self._decays(p):
             w *= 1.0 - self.weight_decay * lr
-        self._update(p.device.xp, w, g, state, lr)
+        self._update_on(p.device, w, g, state, lr)
+
+    def _update_on(self, device, w, g, state, lr):
+        """This optimizer's update of array `w` from gradient `g` on `device` (those with fused device
+        updates override this; the rest take the device's array module)."""
+        self._update(device.xp, w, g, state, lr)
 
     def _accumulated(self, pairs):
         """Keras's gradient accumulation: add the gradients to each weight's accumulator; on every

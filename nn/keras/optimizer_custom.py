@@ -65,8 +65,8 @@ class CustomOptimizerAPI:
         calls through super() with a changed gradient)."""
         w = arrays.array(variable)
         g = arrays.array(gradient) if hasattr(gradient, "grad_fn") else variable.device.asarray(np.asarray(gradient))
-        self._update(variable.device.xp, w, g.astype(w.dtype, copy=False), self._state.setdefault(id(variable), {}),
-                     float(np.asarray(learning_rate)))
+        self._update_on(variable.device, w, g.astype(w.dtype, copy=False), self._state.setdefault(id(variable), {}),
+                        float(np.asarray(learning_rate)))
         arrays.mark_changed(variable)
 
     def _custom_steps(self, pairs, grads, lr):

@@ -38,16 +38,16 @@ class SGD(Optimizer):
     def _slot_names(self):
         return ("momentum",) if self.momentum else ()
 
-    def _update(self, xp, w, g, state, lr):
+    def _update_on(self, device, w, g, state, lr):
         # in the order and with the fused roundings of Keras's torch SGD (torch's add_ with alpha)
         if not self.momentum:
-            add_scaled_(xp, w, g, -lr)
+            add_scaled_(device, w, g, -lr)
             return
-        v = state.setdefault("momentum", xp.zeros_like(w))
+        v = state.setdefault("momentum", device.xp.zeros_like(w))
         v *= self.momentum
-        add_scaled_(xp, v, g, -lr)
+        add_scaled_(device, v, g, -lr)
         if self.nesterov:
-            add_scaled_(xp, add_scaled_(xp, w, g, -lr), v, self.momentum)
+            add_scaled_(device, add_scaled_(device, w, g, -lr), v, self.momentum)
         else:
             w += v
 
@@ -66,7 +66,8 @@ class Adam(Optimizer):
     def _slot_groups(self):
         return (("m", "v"), ("v_hat",)) if self.amsgrad else (("m", "v"),)
 
-    def _update(self, xp, w, g, state, lr):
+    def _update_on(self, device, w, g, state, lr):
+        xp = device.xp
         m = state.setdefault("m", xp.zeros_like(w))
         v = state.setdefault("v", xp.zeros_like(w))
         if w.dtype in (np.float32, np.float64):   # Keras's torch Adam: its scalars, order and fused roundings
@@ -74,9 +75,9 @@ class Adam(Optimizer):
             t = real(self.iterations + 1)
             alpha = real(lr) * np.sqrt(1 - real(self.beta_2) ** t) / (1 - real(self.beta_1) ** t)
             m *= self.beta_1
-            add_scaled_(xp, m, g, 1 - self.beta_1)
+            add_scaled_(device, m, g, 1 - self.beta_1)
             v *= self.beta_2
-            add_scaled_(xp, v, g * g, 1 - self.beta_2)
+            add_scaled_(device, v, g * g, 1 - self.beta_2)
         else:
             t = self.iterations + 1
             alpha = lr * math.sqrt(1.0 - self.beta_2 ** t) / (1.0 - self.beta_1 ** t)
