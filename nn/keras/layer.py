@@ -545,6 +545,12 @@ class Layer(Module, metaclass=_LayerType):
         """Nothing: a Keras layer registers its layers and weights under Keras's names (a layer called 'output',
         a weight called 'mean'), which need not be free attribute names, so PyTorch's checks do not apply."""
 
+    def _register(self, registry, name, value):
+        Module._register(self, registry, name, value)
+        if callable(getattr(type(self), name, None)):
+            # a layer named after a method ('fit', 'predict', 'call') stays registered but must not hide the method
+            self.__dict__.pop(name, None)
+
     def __setattr__(self, name, value):
         if isinstance(getattr(type(self), name, None), property):
             object.__setattr__(self, name, value)
