@@ -15,6 +15,7 @@ from . import masking
 from . import summary as summary_table
 from . import trainer, weights_file
 from .custom_steps import TrainingSteps
+from .step_functions import StepFunctions
 from .graph_order import keras_layer_order
 from .context import name_scope
 from .layer import Layer
@@ -37,7 +38,7 @@ class NotAKerasTensorError(TypeError, ValueError):
     TypeError, as we raised before."""
 
 
-class Model(TrainingSteps, Layer):
+class Model(TrainingSteps, StepFunctions, Layer):
     """A Layer with training and saving. `keras.Model(inputs, outputs)` builds a functional model; a
     subclass defines its layers in `__init__` and the computation in `call(inputs, training=None)`."""
 

@@ -34,6 +34,7 @@ from . import metrics as keras_metrics
 from . import optimizers as keras_optimizers
 from .loss_scale_optimizer import LossScaleOptimizer
 from .custom_steps import StepLoop, layer_owned_metrics, overrides_steps, predict_step_of
+from .step_functions import forget_step_functions, is_users_function
 from .epoch_draws import ArrayPasses, built_without_draws, symbolic_build_draws
 from .progress import EpochLines, KerasBar, ProgbarLogger, final_line
 from .output_keys import output_keys
@@ -406,6 +407,7 @@ def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=No
     model.run_eagerly = run_eagerly
     object.__setattr__(model, "_jit_compile", jit_compile is True and not run_eagerly)
     model.steps_per_execution = steps_per_execution
+    forget_step_functions(model)   # as Keras's compile
 
 
 class NotCompiledError(RuntimeError, ValueError):
@@ -426,6 +428,15 @@ def _compiled(model, who):
         optimizer.build(model.trainable_weights)   # a subclass's build makes its slot variables
     optimizer.built = True  # Keras builds the optimizer's variables in fit and evaluate
     return StepLoop(model) if overrides_steps(model) else model._compiled
+
+
+def _made(model, kind, compiled=None):
+    """make_<kind>_function before a loop, as Keras's fit / evaluate / predict call it (a subclass's override runs);
+    returns the loop's `compiled`, the model's own steps (StepLoop) when the function made is not deepgrad's."""
+    getattr(model, f"make_{kind}_function")()
+    if compiled is None or isinstance(compiled, StepLoop):
+        return compiled
+    return StepLoop(model) if is_users_function(getattr(model, f"{kind}_function")) else compiled
 
 
 def _one_step_per_execution(model):
@@ -513,6 +524,9 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     callbacks = [c for c in callbacks if not isinstance(c, ProgbarLogger)]
     progress = given[0] if given and run.is_main else EpochLines(_verbose(verbose, "fit") if run.is_main else 0)
     _one_step_per_execution(model)   # as Keras: once the model is built, before any callback runs
+    compiled = _made(model, "train", compiled)
+    if val is not None:   # Keras validates through evaluate, which makes the test function
+        _made(model, "test")
     return run_fit(model, compiled, train, val, epochs, callbacks, _verbose(verbose, "fit"), initial_epoch,
                    validation_freq, progress=progress, run=run, sorted_logs=True)
 
@@ -544,6 +558,7 @@ def _evaluation(model, x, y, batch_size, verbose, sample_weight, steps, callback
     hooks = CallbackList(_callback_list(callbacks) + ([KerasBar()] if verbose == 1 else []), model,
                          {"verbose": verbose, "steps": len(source)})
     _one_step_per_execution(model)
+    compiled = _made(model, "test", compiled)
     start = time.perf_counter()
     whole = one_batch and isinstance(compiled, StepLoop)   # test_on_batch's step gets (x, y, sample_weight)
     if whole:
@@ -592,6 +607,7 @@ def _prediction(model, x, batch_size, verbose, steps, callbacks, one_batch=False
     source = keras_data.batches(model, x, None, None, None, batch_size, False, steps,
                                 _ON_BATCH_SEED if one_batch else None, device, "predict", need_y=False)
     _one_step_per_execution(model)
+    _made(model, "predict")
     start = time.perf_counter()
     bar = [KerasBar()] if _verbose(verbose, "predict") == 1 else []
     outputs = run_predict(model, source, CallbackList(_callback_list(callbacks) + bar, model, {"steps": len(source)}),
@@ -612,6 +628,8 @@ def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, retu
                                 model_device(model), "train_on_batch", need_y=not own_steps and compiled.needs_targets)
     built_without_draws(model)
     _one_step_per_execution(model)
+    compiled = _made(model, "train", compiled)
+    own_steps = isinstance(compiled, StepLoop)
     modes = saved_modes(model)
     compiled.reset_metrics()
     enter_training(model)
