@@ -23,6 +23,7 @@ from .methods_info import BINDINGS as INFO_BINDINGS
 from .methods_legacy import BINDINGS as LEGACY_BINDINGS
 from .methods_sparse import BINDINGS as SPARSE_BINDINGS
 from .methods_inplace import inplace, rebind, reshaping
+from .numpy_operands import left_operand
 from .versions import start_change
 from .random_fills import cauchy_, exponential_, geometric_, log_normal_, normal_, random_, uniform_
 from .ops import activation as A
@@ -71,6 +72,10 @@ from .tensor import Tensor, _check_inplace, _no_complex_into_real
 
 def _reflected(fn, torch_name=None, commutes=False):
     def method(self, other):
+        if not isinstance(other, Tensor):
+            other = left_operand(other)
+            if other is NotImplemented:   # a NumPy array on the left: Python's TypeError, as PyTorch's
+                return NotImplemented
         if commutes and not isinstance(other, Tensor):
             # '1 + x', '2 * x': PyTorch computes x + 1 (the same values), so x's edge comes first
             return fn(self, other)
@@ -89,13 +94,37 @@ def _operator_comparison(fn):
     """`t == x`, `t < x`, ...: PyTorch's operators answer NotImplemented for an operand that is neither a tensor,
     a number nor an array (None, a string, a list), so Python falls back to identity (`t == None` is False, as
     generation loops' `if idx_next == eos_id` rely on) or raises its own TypeError for an ordering."""
+    refuses_arrays = fn is not E.eq   # PyTorch compares a NumPy array only by ==: != falls back to identity
     def method(self, other):
+        if type(other) is Tensor:
+            return fn(self, other)
         if not (isinstance(other, (Tensor, numbers.Number, np.ndarray, np.generic))
                 or hasattr(other, "__array__") or hasattr(other, "__cuda_array_interface__")):
+            return NotImplemented
+        if refuses_arrays and isinstance(other, np.ndarray):
             return NotImplemented
         return fn(self, other)
     method.__name__ = fn.__name__
     return method
+
+
+def _rtruediv(self, other):
+    """`other / t`: a NumPy array on the left is computed (PyTorch's one reflected operator that takes it)."""
+    if not isinstance(other, (Tensor, np.ndarray)):
+        other = left_operand(other)
+    return E.rdiv(self, other)
+
+
+def _rfloordiv(self, other):
+    """`other // t`: a NumPy array on the left is refused (NotImplemented), as PyTorch's operator refuses it."""
+    other = left_operand(other)
+    return NotImplemented if other is NotImplemented else PW.floor_divide(other, self)
+
+
+def _rmatmul(self, other):
+    """`other @ t`: PyTorch's answer is NotImplemented for anything but a Tensor (a number, a NumPy array), so
+    Python raises its TypeError."""
+    return L.matmul(other, self) if isinstance(other, Tensor) else NotImplemented
 
 
 def _setitem(self, index, value):
@@ -303,10 +332,10 @@ _BINDINGS = {
     "numba": lambda self: C.to(self, "numba"), "detach_": _detach_,
     "__add__": E.add, "__radd__": _reflected(E.add, commutes=True), "__sub__": E.sub,
     "__rsub__": _reflected(E.sub, "RsubBackward1"),
-    "__mul__": E.mul, "__rmul__": _reflected(E.mul, commutes=True), "__truediv__": E.div, "__rtruediv__": E.rdiv,
+    "__mul__": E.mul, "__rmul__": _reflected(E.mul, commutes=True), "__truediv__": E.div, "__rtruediv__": _rtruediv,
     "__floordiv__": lambda self, other: PW.floor_divide(self, other),
-    "__rfloordiv__": lambda self, other: PW.floor_divide(other, self),
-    "__pow__": E.pow, "__rpow__": _reflected(E.pow, "PowBackward2"), "__matmul__": L.matmul, "__rmatmul__": _reflected(L.matmul),
+    "__rfloordiv__": _rfloordiv,
+    "__pow__": E.pow, "__rpow__": _reflected(E.pow, "PowBackward2"), "__matmul__": L.matmul, "__rmatmul__": _rmatmul,
     "__neg__": E.neg, "__pos__": lambda self: self, "__abs__": E.abs,
     "__eq__": _operator_comparison(E.eq), "__ne__": _operator_comparison(E.ne), "__lt__": _operator_comparison(E.lt),
     "__le__": _operator_comparison(E.le), "__gt__": _operator_comparison(E.gt), "__ge__": _operator_comparison(E.ge),

@@ -16,10 +16,18 @@ def _integral(name, *args):
                             f"(x > 0), for numbers convert with .long()")
 
 
+def _is_bool(a):
+    return a.dtype.kind == "b" if isinstance(a, Tensor) else type(a) is bool
+
+
 def _binary(numpy_fn, name):
+    shift = "shift" in numpy_fn
     def op(input, other):
         a, b = _promote(input, other, name)
         _integral(name, a, b)
+        if shift and _is_bool(a) and _is_bool(b):
+            raise UnsupportedDtypeError(f"{name}: not implemented for two bool operands, as in PyTorch (\"{numpy_fn[0]}"
+                                        f"shift_cpu\" not implemented for 'Bool'); convert first, e.g. x.long()")
         return no_grad_op(name, lambda xp, x, y: getattr(xp, numpy_fn)(x, y), a, b)
     op.__name__ = name
     op.__doc__ = f"Elementwise {name.replace('_', ' ')} of integer or bool tensors (or numbers), broadcasting."

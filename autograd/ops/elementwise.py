@@ -15,6 +15,7 @@ from ..int_fit import fitted
 from ..tensor import Tensor
 from ..nested_kind import NestedBase, is_nested
 from ..nested_dispatch import nested_dispatch
+from ..numpy_operands import torch_number
 from .deprecated_overloads import scale_first
 from .dims import check_tensor
 from .half_scalars import (F16, NUMBERS, HalfOverNumber, HalfOverScalarTensor, HalfTimesNumber, HalfTimesScalarTensor,
@@ -427,17 +428,17 @@ def _promote_slow(a, b, op):
         return a, b
     t, other = (a, b) if ta else (b, a)
     if isinstance(other, np.generic):
-        other = other.item()  # NumPy scalars act as Python numbers: t / np.sqrt(d) must not widen float32
+        other = torch_number(other)  # NumPy scalars act as Python numbers: t / np.sqrt(d) must not widen float32
     elif isinstance(other, (int, float)) and type(other) not in (int, float, bool):
         other = float(other) if isinstance(other, float) else int(other)   # subclasses (t.size) act as numbers
     if isinstance(other, (int, float, bool)):
         if type(other) not in (int, float, bool):   # a subclass (e.g. t.size) would act as a NumPy scalar
             other = int(other) if isinstance(other, int) else float(other)
+        if op == "sub" and (type(other) is bool or t._data.dtype == np.bool_):
+            raise _bool_subtraction()   # PyTorch refuses a bool on either side of `-`, a number or a tensor
         if isinstance(other, float) and not is_floating(t._data.dtype):
             t = t.astype(get_default_dtype())
         elif type(other) is int and t._data.dtype == np.bool_:
-            if op == "sub":
-                raise _bool_subtraction()
             t = t.astype(np.int64)   # bool with an int: int64, as PyTorch (NumPy would give int8)
         elif type(other) is int and t._data.dtype.kind in "iu" and op != "div":
             other = _wrapped(other, t._data.dtype)
@@ -445,6 +446,8 @@ def _promote_slow(a, b, op):
             other = rounded_to(other, t._data.dtype)   # PyTorch rounds the number to the half dtype (half_scalars.py)
     elif isinstance(other, complex):   # a Python complex: the tensor turns complex, the number keeps its precision
         kind = t._data.dtype.kind
+        if op == "sub" and kind == "b":
+            raise _bool_subtraction()
         if kind != "c":
             t = t.astype(complex_dtype_of(t._data.dtype) if kind == "f" else get_default_complex_dtype())
     elif isinstance(other, np.ndarray) and other.dtype.kind in "biuf" and t._data.dtype.kind in "biuf":

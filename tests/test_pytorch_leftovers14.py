@@ -1,0 +1,105 @@
+"""PyTorch leftovers 14, each checked against torch 2.13: NumPy arrays and scalars on the left of Tensor operators,
+`Tensor(complex list)`, isclose/allclose across dtypes, the nodes recurrent cells show, create_graph nodes of
+padding and grid_sample, the layout of binary ops' results, and ZeroRedundancyOptimizer."""
+import operator
+import warnings
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+
+def _torch():
+    return pytest.importorskip("torch")
+
+
+def _dtype_name(dtype):
+    return str(dtype).replace("torch.", "")
+
+
+def _outcome(call):
+    """What `call()` gives, comparable across the libraries: the result's type, dtype and values, or the builtin
+    exception types the raised error is an instance of."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = call()
+    except Exception as error:   # noqa: BLE001 - the error's type is the outcome
+        return ("raises", {c.__name__ for c in type(error).__mro__ if c.__module__ == "builtins"})
+    if hasattr(out, "dtype"):
+        return (type(out).__name__, _dtype_name(out.dtype), tuple(out.shape), out.tolist())
+    return (type(out).__name__, out)
+
+
+def _same(mine, theirs):
+    if theirs[0] == "raises" and mine[0] == "raises":
+        return theirs[1] <= mine[1]
+    return mine == theirs
+
+
+# ----- 1. a NumPy array or scalar on the left of a Tensor operator ---------------------------------------------------
+_OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+              "//": operator.floordiv, "%": operator.mod, "**": operator.pow, "@": operator.matmul,
+              "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
+              "!=": operator.ne, "&": operator.and_, "|": operator.or_, "^": operator.xor,
+              "<<": operator.lshift, ">>": operator.rshift}
+
+_LEFT = {
+    "array f64": lambda: np.array([2.0, 3.0, 4.0]), "array f32": lambda: np.array([2, 3, 4], np.float32),
+    "array i64": lambda: np.array([2, 3, 4]), "array bool": lambda: np.array([True, False, True]),
+    "0-d array f64": lambda: np.array(2.0), "0-d array i32": lambda: np.array(3, np.int32),
+    "np.float16": lambda: np.float16(2), "np.float32": lambda: np.float32(2.5), "np.float64": lambda: np.float64(2.5),
+    "np.int8": lambda: np.int8(2), "np.uint8": lambda: np.uint8(2), "np.int64": lambda: np.int64(-2),
+    "np.bool_": lambda: np.bool_(True), "np.complex64": lambda: np.complex64(1 + 1j),
+    "np.complex128": lambda: np.complex128(2j), "True": lambda: True, "2": lambda: 2, "2.5": lambda: 2.5,
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "uint8", "bool"])
+@pytest.mark.parametrize("left", sorted(_LEFT))
+def test_numpy_operand_on_the_left_of_a_tensor(left, dtype):
+    torch = _torch()
+    differ = []
+    for name, op in _OPERATORS.items():
+        if name == "**" and left in ("np.complex128",) or dtype == "float16" and left == "np.complex128":
+            continue   # a complex base: PyTorch's exp(log) roundings; float16 with complex: complex32 (README)
+        outcomes = []
+        for lib in (ag, torch):
+            t = lib.tensor([1, 2, 3]).to(getattr(lib, dtype))
+            outcomes.append(_outcome(lambda: op(_LEFT[left](), t)))
+        if not _same(*outcomes):
+            differ.append((name, outcomes))
+    assert not differ
+
+
+_SCALARS = {"np.float32": np.float32(2.5), "np.float64": np.float64(0.1), "np.int64": np.int64(3),
+            "np.bool_": np.bool_(True)}
+
+
+@pytest.mark.parametrize("op", ["*", "+", "-", "/", "**"])
+@pytest.mark.parametrize("left", ["np.float32", "np.float64", "np.int64", "np.bool_"])
+def test_numpy_scalar_on_the_left_keeps_the_tensor_dtype_and_gradient(left, op):
+    torch = _torch()
+    results = []
+    for lib in (ag, torch):
+        t = lib.tensor([0.5, 1.5, 3.0], requires_grad=True)
+        y = _OPERATORS[op](_SCALARS[left], t)
+        (y * lib.tensor([1.0, -2.0, 0.25])).sum().backward()
+        results.append(((_dtype_name(y.dtype), y.grad_fn.name(), [(n and n.name(), i) for n, i in
+                         y.grad_fn.next_functions], _dtype_name(t.grad.dtype)), y.detach().numpy(), t.grad.numpy()))
+    (mine, values, grads), (theirs, torch_values, torch_grads) = results
+    assert mine == theirs
+    np.testing.assert_allclose(values, torch_values, rtol=1e-6)   # pow: PyTorch's own float32 roundings, ~1 ulp
+    np.testing.assert_allclose(grads, torch_grads, rtol=1e-6)
+
+
+def test_numpy_array_on_the_left_is_python_type_error_naming_the_operands():
+    x = ag.ones(3)
+    with pytest.raises(TypeError, match="unsupported operand type.*'numpy.ndarray' and 'Tensor'"):
+        np.ones(3) * x
+    with pytest.raises(TypeError, match="'<' not supported between instances of 'numpy.ndarray' and 'Tensor'"):
+        np.ones(3) < x
+    assert (np.ones(3) != x) is True and (x != np.ones(3)) is True   # identity, as in PyTorch
+    assert (np.ones(3) == x).tolist() == [True] * 3
+    assert (np.full(3, 2.0) / x).dtype == np.float64
