@@ -108,7 +108,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
 def _walk(roots, grads, retain_graph, create_graph, inputs, partial=False):
     graph_mode = bool(create_graph)
     retain = retain_graph or graph_mode
-    seeds = [_seed(t, g, graph_mode) for t, g in zip(roots, grads)]
+    seeds = [_seed(t, g, graph_mode, i) for i, (t, g) in enumerate(zip(roots, grads))]
     capture = None if inputs is None else {_key(t): None for t in inputs}
 
     buffers = {}
@@ -296,13 +296,15 @@ def _reachable(root_nodes, leaf_edges=None):
 _by_creation = attrgetter("seq")
 
 
-def _seed(t, g, graph_mode):
+def _seed(t, g, graph_mode, index=0):
     if not isinstance(t, Tensor):   # PyTorch asserts this
         raise ArgumentTypeError(f"backward: Expected output to be a torch.Tensor, got {type(t).__name__}; every "
                                 "output differentiated must be a Tensor")
     if not t.requires_grad:
-        raise GraphError(f"backward: this tensor (shape {t.shape}) does not require grad and has no grad_fn; "
-                         "set requires_grad=True on the leaves you want gradients for")
+        # PyTorch's sentence first: code that matches its text (and its index among the outputs) finds it
+        raise GraphError(f"element {index} of tensors does not require grad and does not have a grad_fn "
+                         f"(backward: output {index}, of shape {t.shape}, was computed from no tensor that requires "
+                         "grad); set requires_grad=True on the leaves you want gradients for")
     xp = t._device.xp
     if g is None:
         if t._data.size != 1:
@@ -346,9 +348,11 @@ def _add_to_buffer(buffers, node, idx, g):
 
 def _run_node(node, gs, graph_mode):
     if node._freed:
-        raise GraphError(f"backward through {node.label()} a second time: its saved values were freed after the "
-                         "first backward; call the first .backward(retain_graph=True) if you need to go "
-                         "through the graph again")
+        # PyTorch's sentence first (code matches its text), then the op and the fix
+        raise GraphError("Trying to backward through the graph a second time (or directly access saved tensors "
+                         f"after they have already been freed): backward through {node.label()} a second time, its "
+                         "saved values were freed after the first backward; call the first "
+                         ".backward(retain_graph=True) if you need to go through the graph again")
     if node._saved_at is not None and node._saved_at != clock.tick:
         _check_saved(node)
     if (node.n_out > 1 or node.runs_without_gradient) and node.materialize_grads:
@@ -623,15 +627,18 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     captured = run_backward(outputs, list(grad_outputs), retain_graph=retain, create_graph=create_graph,
                             inputs=inputs)
     result = []
-    for t in inputs:
+    for index, t in enumerate(inputs):
         g = captured[_key(t)]
         if isinstance(t, GradientEdge):
             result.append(_edge_gradient(t, g, allow_unused, materialize_grads))
             continue
         if g is None:
             if not (allow_unused or materialize_grads):
-                raise GraphError(f"grad: an input of shape {t.shape} was not used to compute the outputs; "
-                                 "pass allow_unused=True to get None for it")
+                # PyTorch's sentence first (code matches its text), then the shape and the fix
+                raise GraphError(f"The differentiated Tensor at index {index} appears to not have been used in the "
+                                 "graph. Set allow_unused=True if this is the desired behavior. grad: the input of "
+                                 f"shape {t.shape} was not used to compute the outputs; allow_unused=True gives None "
+                                 "for it, materialize_grads=True zeros")
             # PyTorch's zeros for an unused input require grad under create_graph (a further grad sees zeros)
             result.append(zeros_like(t.detach()).requires_grad_(bool(create_graph)) if materialize_grads else None)
         elif isinstance(g, Tensor):

@@ -150,8 +150,10 @@ def var(input, dim=None, unbiased=None, *, correction=None, keepdim=False, dtype
         denominator = denominator.clamp(min=0)
     else:
         denominator = max(denominator, 0)
-    out = spread.sum(dims, keepdim=True) / denominator
-    return out if keepdim else out.squeeze(dims)
+    total = spread.sum(dims, keepdim=keepdim)
+    if isinstance(denominator, Tensor) and not keepdim:   # divided last, as PyTorch's (its node: DivBackward0)
+        denominator = denominator.reshape(total.shape)
+    return total / denominator
 
 
 def std(input, dim=None, unbiased=None, *, correction=None, keepdim=False, dtype=None, mask=None):

@@ -26,6 +26,8 @@ class SparseFromValues(Function):
 
     def forward(ctx, values, indices, shape, coalesced, layout="coo"):
         ctx.indices = indices
+        # saved as PyTorch's node saves its result: a second backward through a freed graph is refused
+        ctx.save_for_backward(indices)
         return SparseCOO(indices, values, shape, coalesced, layout)
 
     def backward(ctx, g):
@@ -42,6 +44,7 @@ class ValuesOf(Function):
 
     def forward(ctx, s):
         ctx.indices, ctx.shape, ctx.coalesced, ctx.layout = s.indices, s.shape, s.coalesced, s.layout
+        ctx.save_for_backward(s.indices)   # as PyTorch's node saves the sparse tensor (freed after backward)
         return s.values
 
     def backward(ctx, g):
