@@ -15,7 +15,7 @@ from ..callbacks.base import HOOKS
 from ..training.history import History
 from .backup import BackupAndRestore
 from .callbacks_tensorboard import TensorBoard
-from .monitor_direction import require_direction, settle_auto_mode
+from .monitor_attributes import MonitorAttributes
 from .progress import ProgbarLogger
 
 
@@ -51,15 +51,9 @@ def _float32_rate(optimizer):
     return float(np.float32(optimizer.param_groups[0]["lr"]))
 
 
-def _direction_once(callback, epoch):
-    """Keras settles a monitoring callback's direction once, at its first epoch end: an unknown one is refused."""
-    if epoch == getattr(callback, "_first_epoch", epoch):
-        callback._first_epoch = epoch
-        require_direction(callback)
-
-
-class ReduceLROnPlateau(_NNReduceLROnPlateau):
-    """nn.callbacks.ReduceLROnPlateau logging each epoch's rate as Keras 3 does, under 'learning_rate'."""
+class ReduceLROnPlateau(MonitorAttributes, _NNReduceLROnPlateau):
+    """nn.callbacks.ReduceLROnPlateau logging each epoch's rate as Keras 3 does, under 'learning_rate', with
+    Keras's attributes (`best`, `monitor_op`, `min_delta`, `wait`, `cooldown_counter`)."""
 
     lr_log_key = "learning_rate"
     message = "\nEpoch {epoch}: ReduceLROnPlateau reducing learning rate to {lr}."
@@ -81,8 +75,7 @@ class ReduceLROnPlateau(_NNReduceLROnPlateau):
     def on_epoch_end(self, epoch, logs=None):
         """Lower the rate on a plateau (mode='auto' follows the watched metric's direction; a monitored value
         missing from the logs warns and skips the epoch, as in Keras)."""
-        _direction_once(self, epoch)
-        settle_auto_mode(self)
+        self.settle_direction()
         if not _watched(self, logs, f"Learning rate reduction is conditioned on metric `{self.monitor}` which is "
                                     "not available."):
             if logs is not None:
@@ -131,9 +124,10 @@ class LearningRateScheduler(_NNLearningRateScheduler):
             logs[self.lr_log_key] = self._read_lr(self.model.optimizer)
 
 
-class EarlyStopping(_NNEarlyStopping):
+class EarlyStopping(MonitorAttributes, _NNEarlyStopping):
     """nn.callbacks.EarlyStopping with Keras's messages when training ends, and Keras's attributes: `wait` and
-    `stopped_epoch` from construction, `best_weights` as model.get_weights() gives them (a list of arrays)."""
+    `stopped_epoch` from construction, `best_weights` as model.get_weights() gives them (a list of arrays),
+    `best`, `monitor_op`, `min_delta`."""
 
     def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto", baseline=None,
                  restore_best_weights=False, start_from_epoch=0):
@@ -141,12 +135,7 @@ class EarlyStopping(_NNEarlyStopping):
                          restore_best_weights=restore_best_weights, start_from_epoch=start_from_epoch,
                          verbose=verbose)
         self.wait, self.stopped_epoch, self.best_weights = 0, 0, None
-
-    @property
-    def best(self):
-        """The best monitored value so far; None until an epoch has been watched, as Keras."""
-        best = self.tracker.best
-        return None if best is None or isinstance(best, float) and math.isinf(best) else best
+        self.min_delta = min_delta   # as given (an int stays an int), as Keras keeps it
 
     def get_monitor_value(self, logs):
         """The monitored value in `logs` (None, with Keras's warning, when it is missing)."""
@@ -160,8 +149,7 @@ class EarlyStopping(_NNEarlyStopping):
     def on_epoch_end(self, epoch, logs=None):
         """Watch this epoch's value (mode='auto' follows the watched metric's direction; a monitored value missing
         from the logs warns and skips the epoch, as in Keras)."""
-        _direction_once(self, epoch)
-        settle_auto_mode(self)
+        self.settle_direction()
         if not _watched(self, logs, f"Early stopping conditioned on metric `{self.monitor}` which is not available."):
             return
         super().on_epoch_end(epoch, logs)
@@ -178,12 +166,13 @@ class EarlyStopping(_NNEarlyStopping):
             self.model.set_weights(self.best_weights)
 
 
-class ModelCheckpoint(_NNModelCheckpoint):
+class ModelCheckpoint(MonitorAttributes, _NNModelCheckpoint):
     """Save the model at the end of each epoch, or every `save_freq` training batches when that is a number, or
     only when `monitor` improves with save_best_only: the whole model (model.save) to a name ending in '.keras'
     (or '.h5', Keras's legacy HDF5 file) unless save_weights_only, else its weights (model.save_weights). `filepath` may hold {epoch},
     {batch} (counted from 1 within the epoch, with an integer save_freq) and log fields, e.g.
-    'ckpt/{epoch:02d}-{val_loss:.2f}.weights.h5'."""
+    'ckpt/{epoch:02d}-{val_loss:.2f}.weights.h5'. As Keras's, `best` starts at initial_value_threshold and carries
+    over from one fit to the next."""
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,
                  mode="auto", save_freq="epoch", initial_value_threshold=None):
@@ -200,16 +189,15 @@ class ModelCheckpoint(_NNModelCheckpoint):
         super().__init__(filepath, monitor=monitor, save_best_only=save_best_only, mode=mode, verbose=verbose)
         self.save_weights_only = save_weights_only
         self.initial_value_threshold = initial_value_threshold
+        self.min_delta = 0
+        self.best = initial_value_threshold
         self.save_freq = save_freq
         self._batches_seen_since_last_saving = 0
         self._last_batch_seen = None
         self._current_epoch = 0
 
     def on_train_begin(self, logs=None):
-        """Start a fresh best value (initial_value_threshold when given)."""
-        super().on_train_begin(logs)
-        if self.initial_value_threshold is not None:
-            self.tracker.best = self.initial_value_threshold
+        """Nothing: the best value is kept from the last fit, as Keras keeps it."""
 
     def on_epoch_begin(self, epoch, logs=None):
         self._current_epoch = epoch
@@ -228,8 +216,7 @@ class ModelCheckpoint(_NNModelCheckpoint):
 
     def on_epoch_end(self, epoch, logs=None):
         """Save when due (with save_freq='epoch')."""
-        _direction_once(self, epoch)
-        settle_auto_mode(self)
+        self.settle_direction()
         if self.save_freq == "epoch":
             self._save(epoch, None, logs)
 
@@ -242,7 +229,7 @@ class ModelCheckpoint(_NNModelCheckpoint):
             pass   # Keras saves every epoch then
         elif self.save_best_only:
             current = self.tracker.value(logs)
-            best = "None" if math.isinf(self.tracker.best) else f"{self.tracker.best:.5f}"
+            best = "None" if self.best is None else f"{self.best:.5f}"
             if not self.tracker.improves(current):
                 self._say(f"\nEpoch {epoch + 1}: {self.tracker.name} did not improve from {best}")
                 return

@@ -50,15 +50,3 @@ def require_direction(callback):
     raise ValueError(f"{type(callback).__name__}: cannot tell whether monitor={callback.monitor!r} should go up or "
                      "down: it is neither the loss nor a compiled metric of known direction; pass mode='max' or "
                      "mode='min' (or monitor the name the metric logs under, e.g. 'val_accuracy')")
-
-
-def settle_auto_mode(callback):
-    """Before a callback with mode='auto' records its first value of a training run, turn its tracker to the
-    direction of the compiled metric it watches (the name alone misjudged 'val_r2_score' and others)."""
-    tracker = callback.tracker
-    if callback.mode != "auto" or not math.isinf(tracker.best) or callback.model is None:
-        return
-    mode = auto_mode(callback.model, callback.monitor)
-    if mode is not None and mode != tracker.mode:
-        tracker.mode = mode
-        tracker.reset()
