@@ -6,6 +6,7 @@ import numpy as np
 
 from autograd import arrays
 
+from .fused_updates import add_scaled_
 from .naming import unique_name
 from .optimizer_base import Optimizer
 
@@ -42,11 +43,17 @@ class Nadam(Optimizer):
     def _mu(self, t):
         return self.beta_1 * (1.0 - 0.5 * 0.96 ** t)
 
+    def _mu_float32(self, t):
+        """mu_t as Keras's torch Nadam computes it: every factor and the power in float32."""
+        one = np.float32
+        return one(self.beta_1) * (one(1.0) - one(0.5) * one(0.96) ** one(t))
+
     def _begin_step(self):
         # as Keras, the product is state of its own: a restored step count with no restored product (a wrapped
         # Nadam's, which Keras does not save) continues from the product it has
         t = self.iterations + 1
-        self._mu_product = float(np.float32(self._mu_product * self._mu(t)))   # a float32 variable in Keras
+        # a float32 variable in Keras, multiplied by the float32 schedule value
+        self._mu_product = float(np.float32(self._mu_product) * self._mu_float32(t))
         self._mu_step = t
 
     def rebuild_product(self):
@@ -80,6 +87,24 @@ class Nadam(Optimizer):
     def _set_trailing_values(self, values):
         """The saved product of the momentum schedule."""
         self._mu_product, self._mu_step = float(np.asarray(values[0])), self.iterations
+
+    def _update_on(self, device, w, g, state, lr):
+        if w.dtype != np.float32:
+            return self._update(device.xp, w, g, state, lr)
+        # Keras's torch Nadam on float32 weights: its float32 scalars, its order of operations, fused add_ roundings
+        xp, one = device.xp, np.float32
+        m = state.setdefault("momentum", xp.zeros_like(w))
+        v = state.setdefault("velocity", xp.zeros_like(w))
+        t = self.iterations + 1
+        mu_t, mu_next = self._mu_float32(t), self._mu_float32(t + 1)
+        product = one(self._mu_product)
+        m *= one(self.beta_1)
+        add_scaled_(device, m, g, 1 - self.beta_1)
+        v *= one(self.beta_2)
+        add_scaled_(device, v, g * g, 1 - self.beta_2)
+        m_hat = (m * mu_next) / (one(1.0) - product * mu_next) + (g * (one(1.0) - mu_t)) / (one(1.0) - product)
+        v_hat = v / (one(1.0) - one(self.beta_2) ** one(t))
+        w -= (m_hat * one(lr)) / (xp.sqrt(v_hat) + one(self.epsilon))
 
     def _update(self, xp, w, g, state, lr):
         m = state.setdefault("momentum", xp.zeros_like(w))
