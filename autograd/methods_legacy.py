@@ -9,6 +9,7 @@ from .bf16_dtype import is_bf16
 from .creation import empty, tensor
 from .size import Size
 from .tensor import Tensor
+from .legacy_complex import real_items
 
 
 def legacy_construct(who, args, dtype, device):
@@ -23,6 +24,8 @@ def legacy_construct(who, args, dtype, device):
         return empty(tuple(args[0]), dtype=dtype, device=device)
     if len(args) != 1:
         raise TypeError(f"{who}: expected sizes (ints) or one sequence of values, got {args!r}")
+    if isinstance(args[0], (list, tuple)) and np.asarray(args[0]).dtype.kind == "c":
+        return tensor(real_items(who, args[0], dtype), dtype=dtype, device=device)
     values = np.asarray(args[0].detach().numpy() if isinstance(args[0], Tensor) else args[0])
     if values.dtype.kind == "f" and np.dtype(dtype).kind in "iub":
         values = values.astype(dtype)

@@ -19,6 +19,7 @@ from .dtypes import (_first_leaf, check_supported, default_complex_or_none, get_
                      is_floating, ragged_error)
 from .errors import DtypeError, GraphError, ShapeError
 from .int_fit import fitted, fitted_array
+from .legacy_complex import real_items
 from backends.errors import DeviceError
 from .capture import refuse_host_read, state as capture
 from .grad_mode import INFERENCE, make_inference, state
@@ -507,6 +508,8 @@ def _legacy_data(args):
         inferred = infer_dtype(data)
         if inferred is not None and np.dtype(inferred).kind in "biuf":
             return np.asarray(data, dtype=get_default_dtype())
+        if inferred is not None and np.dtype(inferred).kind == "c":
+            return real_items("torch.Tensor", data, get_default_dtype())
     return data
 
 

@@ -39,6 +39,7 @@ AUTOGRAD_FLOORS = {
     "autograd.nested.strided": 7.705,   # the strided (default-layout) nested tensor: components, ops per component
     "autograd.nested.tensor": 7.71, "autograd.nested.construct": 7.72, "autograd.nested": 7.73,
     "autograd.linspace_steps": 0,
+    "autograd.legacy_complex": 0,   # complex values given to the legacy constructors (read by Tensor)
     "autograd.numpy_operands": 0,   # how PyTorch's operators read NumPy arrays and scalars (read by the ops)
     # a Python int stored into an integer tensor (read by Tensor, the creation functions and the ops)
     "autograd.int_fit": 0,

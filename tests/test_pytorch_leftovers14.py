@@ -103,3 +103,55 @@ def test_numpy_array_on_the_left_is_python_type_error_naming_the_operands():
     assert (np.ones(3) != x) is True and (x != np.ones(3)) is True   # identity, as in PyTorch
     assert (np.ones(3) == x).tolist() == [True] * 3
     assert (np.full(3, 2.0) / x).dtype == np.float64
+
+
+# ----- 2. complex values given to the legacy constructors; isclose/allclose across dtypes ----------------------------
+_LEGACY_CALLS = {
+    "Tensor([1j])": lambda lib: lib.Tensor([1j]), "Tensor([1, 2j])": lambda lib: lib.Tensor([1, 2j]),
+    "Tensor([[1, 1j]])": lambda lib: lib.Tensor([[1, 1j]]), "Tensor((1j,))": lambda lib: lib.Tensor((1j,)),
+    "FloatTensor([1j])": lambda lib: lib.FloatTensor([1j]), "DoubleTensor([1j])": lambda lib: lib.DoubleTensor([1j]),
+    "LongTensor([1j])": lambda lib: lib.LongTensor([1j]), "IntTensor([2j])": lambda lib: lib.IntTensor([2j]),
+    "BoolTensor([1j, 0j])": lambda lib: lib.BoolTensor([1j, 0j]),
+    "Tensor([np.complex64])": lambda lib: lib.Tensor([np.complex64(1 + 2j)]),
+    "Tensor([np.complex128])": lambda lib: lib.Tensor([np.complex128(3 - 1j), 2.0]),
+    "Tensor([tensor(1j)])": lambda lib: lib.Tensor([lib.tensor(1j)]),
+    "new([1j])": lambda lib: lib.ones(2).new([1j]),
+    "tensor([1j])": lambda lib: lib.tensor([1j]), "Tensor(tensor([1j]))": lambda lib: lib.Tensor(lib.tensor([1j])),
+}
+
+
+@pytest.mark.parametrize("call", sorted(_LEGACY_CALLS))
+def test_legacy_constructor_of_complex_values(call):
+    torch = _torch()
+    assert _same(_outcome(lambda: _LEGACY_CALLS[call](ag)), _outcome(lambda: _LEGACY_CALLS[call](torch)))
+
+
+def test_legacy_constructor_names_the_fix():
+    with pytest.raises(TypeError, match=r"must be real number, not complex.*torch\.tensor"):
+        ag.Tensor([1.0, 1j])
+
+
+_CLOSE_PAIRS = [("float32", "int64"), ("int64", "float32"), ("float32", "float64"), ("float16", "float32"),
+                ("bfloat16", "float32"), ("int64", "int32"), ("bool", "int64"), ("float32", "complex64"),
+                ("float32", "float32"), ("int64", "int64"), ("bool", "bool"), ("complex128", "complex128")]
+
+
+@pytest.mark.parametrize("fn", ["isclose", "allclose"])
+@pytest.mark.parametrize("dtypes", _CLOSE_PAIRS, ids="-".join)
+def test_isclose_and_allclose_need_one_dtype(fn, dtypes):
+    torch = _torch()
+    outcomes = []
+    for lib in (ag, torch):
+        a = lib.tensor([1.0, 2.0, 0.0]).to(getattr(lib, dtypes[0]))
+        b = lib.tensor([1.0, 2.5, 0.0]).to(getattr(lib, dtypes[1]))
+        outcomes.append(_outcome(lambda: getattr(lib, fn)(a, b)))
+    assert _same(*outcomes)
+
+
+@pytest.mark.parametrize("other", [1, 1.0, [1.0, 2.0]], ids=["int", "float", "list"])
+def test_isclose_other_must_be_a_tensor(other):
+    torch = _torch()
+    outcomes = [_outcome(lambda: lib.isclose(lib.tensor([1.0, 2.0]), other)) for lib in (ag, torch)]
+    assert _same(*outcomes)
+    with pytest.raises(TypeError, match="must be Tensor"):
+        ag.allclose(ag.tensor([1.0]), other)

@@ -10,6 +10,7 @@ from .dims import check_tensor, dim_or, every_dim_if_empty, normalize
 from .no_derivative import underived
 from .no_grad_op import no_grad_op
 from .torch_topk_order import topk_indices
+from .view_dtype import torch_name
 from ..errors import ArgumentRangeError, DtypeError, ShapeError, SizeTypeError, UnsupportedDtypeError
 
 
@@ -128,8 +129,16 @@ def bincount(input, weights=None, minlength=0):
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """Element-wise |input - other| <= atol + rtol * |other| as a bool tensor."""
+    """Element-wise |input - other| <= atol + rtol * |other| as a bool tensor, for two tensors of one dtype (as
+    PyTorch's)."""
     check_tensor("isclose", input)
+    if not isinstance(other, Tensor):
+        raise TypeError(f"isclose(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}; wrap "
+                        f"it as input's dtype: torch.tensor(other, dtype={input.dtype})")
+    if input.dtype != other.dtype:
+        raise DtypeError(f"isclose: {torch_name(input.dtype)} did not match {torch_name(other.dtype)} (input "
+                         f"{input.dtype}, other {other.dtype}): PyTorch compares tensors of one dtype; convert one, "
+                         f"e.g. other.to(input.dtype)")
     return no_grad_op("isclose", lambda xp, a, b: xp.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan),
                       input, other)
 

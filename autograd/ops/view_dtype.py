@@ -40,7 +40,7 @@ def view_dtype(x, dtype):
     old = x.dtype
     data = x._data
     if new.itemsize != old.itemsize:
-        what = f"to view {_torch_name(old)} as {_torch_name(new)} (different element sizes)"
+        what = f"to view {torch_name(old)} as {torch_name(new)} (different element sizes)"
         if x.ndim == 0:
             raise RuntimeError(f"view: self.dim() cannot be 0 {what}; a 0-d tensor has no last dim to resize")
         # NumPy gives empty arrays zero strides: PyTorch's contiguous strides stand in for them
@@ -68,10 +68,11 @@ def view_dtype(x, dtype):
     return t
 
 
-def _torch_name(dtype):
+def torch_name(dtype):
+    """PyTorch's name of a dtype's scalar type, as its messages spell it ('Float', 'Long', 'ComplexDouble')."""
     names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
              "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool", "complex64": "ComplexFloat",
-             "complex128": "ComplexDouble"}
+             "complex128": "ComplexDouble", "bfloat16": "BFloat16"}
     return names.get(np.dtype(dtype).name, str(dtype))
 
 
