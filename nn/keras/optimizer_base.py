@@ -11,7 +11,7 @@ import numpy as np
 from autograd import arrays, no_grad
 from autograd.errors import KeywordError
 
-from . import constraints
+from . import constraints, optimizer_stateless
 from .naming import snake_case, unique_name
 from .optimizer_custom import CustomOptimizerAPI
 from .signature_tail import with_parent_arguments
@@ -377,6 +377,11 @@ class Optimizer(CustomOptimizerAPI):
                 if average is not None:
                     arrays.array(p)[...] = average
                     arrays.mark_changed(p)
+
+    def stateless_apply(self, optimizer_variables, grads, trainable_variables):
+        """The updated trainable variables and optimizer variables (two lists of tensors) after applying `grads` to
+        the given values, leaving this optimizer and the weights unchanged."""
+        return optimizer_stateless.stateless_apply(self, optimizer_variables, grads, trainable_variables)
 
     def scale_loss(self, loss):
         """`loss` times loss_scale_factor when one is set (apply() divides the gradients by it again)."""

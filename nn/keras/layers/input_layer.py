@@ -14,8 +14,8 @@ from ..symbolic import KerasTensor, Node, dtype_name
 class InputLayer(Layer):
     """The layer behind `keras.Input`: no weights; its output is the model's input."""
 
-    def __init__(self, shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, sparse=None,
-                 ragged=None, optional=False, input_tensor=None, **kwargs):
+    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, ragged=None, batch_shape=None,
+                 input_tensor=None, optional=False, name=None, **kwargs):
         if "input_shape" in kwargs:   # Keras 2's spelling, still taken (with Keras's warning)
             warnings.warn("Argument `input_shape` is deprecated. Use `shape` instead.")
             shape = kwargs.pop("input_shape")
@@ -117,9 +117,11 @@ def _check_input_tensor(tensor, shape, batch_size, batch_shape, dtype):
                              f"leave {argument} out")
 
 
-def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, tensor=None, **kwargs):
+def Input(shape=None, batch_size=None, dtype=None, sparse=None, ragged=None, batch_shape=None, name=None, tensor=None,
+          optional=False):
     """A symbolic input for one example of `shape` (the batch axis is added, None); call layers on it and
     build a keras.Model(inputs, outputs), or start a keras.Sequential with it. `tensor`: an existing KerasTensor
-    to use as the input (it is returned, now made by the new InputLayer)."""
-    return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name, batch_shape=batch_shape,
-                      input_tensor=tensor, **kwargs).output_tensor
+    to use as the input (it is returned, now made by the new InputLayer). Arguments in Keras's order; sparse,
+    ragged and optional inputs are refused."""
+    return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse, ragged=ragged,
+                      batch_shape=batch_shape, input_tensor=tensor, optional=optional, name=name).output_tensor
