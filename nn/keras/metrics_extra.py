@@ -422,6 +422,10 @@ class IoU(Metric):
         if not self.sparse_y_pred:
             y_pred = np.argmax(y_pred, axis=self.axis)
         y_true, y_pred = self._cast(y_true).reshape(-1), self._cast(y_pred).reshape(-1)
+        if self._integer and "float" in str(getattr(sample_weight, "dtype", "")):
+            warnings.warn(f"{self.name}: sample_weight is {sample_weight.dtype} but the confusion matrix holds "
+                          f"{self._state_dtype}, so fractional weights are truncated; pass integer weights, or "
+                          "dtype='float32' to the metric")
         weight = np.ones(1) if sample_weight is None else self._cast(_host(sample_weight)).reshape(-1)
         if weight.size not in (1, y_true.size):   # Keras's torch backend: RuntimeError from expanding the weights
             raise RuntimeError(f"{self.name}: sample_weight of shape {np.shape(_host(sample_weight))} has "

@@ -60,3 +60,27 @@ def test_nadam_float32_steps_round_as_keras():
     for clipvalue in (None, 0.3):
         theirs, mine = _nadam_weights(K, clipvalue), _nadam_weights(ours, clipvalue)
         np.testing.assert_allclose(mine, theirs, rtol=0, atol=2.5e-7)
+
+
+def _iou_warnings(K):
+    import warnings
+    y_true, y_pred = np.array([0, 1, 2, 1]), np.array([0, 2, 2, 1])
+    found = []
+    for weight in (np.array([0.5, 1.5, 1.0, 2.0], "float32"), np.array([1, 2, 1, 1]), [0.5, 1.5, 1.0, 2.0], None):
+        for metric in (K.metrics.MeanIoU(num_classes=3), K.metrics.MeanIoU(num_classes=3, dtype="float32")):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                metric.update_state(y_true, y_pred, sample_weight=weight)
+            found.append((sum(issubclass(w.category, UserWarning) and "float" in str(w.message) for w in caught),
+                          round(float(metric.result()), 5)))
+    return found
+
+
+def test_iou_metrics_warn_that_float_weights_are_truncated():
+    """Keras's IoU metrics keep an int32 confusion matrix by default and warn (UserWarning) when given float
+    sample weights, which they truncate; nn.keras truncated them silently (the warning was missing from
+    keras_r25_rare_metrics_fit's output). Integer weights, Python lists and dtype='float32' give no warning."""
+    K, ours = fresh_sessions()
+    theirs = _iou_warnings(K)
+    assert _iou_warnings(ours) == theirs
+    assert [count for count, _ in theirs] == [1, 0, 0, 0, 0, 0, 0, 0]
