@@ -1,5 +1,6 @@
 """Creating tensors: from data, filled, ranges, identity, random."""
 import math
+import numbers
 import operator
 
 import numpy as np
@@ -123,6 +124,7 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     if isinstance(fill_value, (str, bytes)):
         raise ArgumentKindError(f"full(): argument 'fill_value' must be Number, not {type(fill_value).__name__} "
                                 f"({fill_value!r}); give a number, e.g. full({shape}, 1.5)")
+    check_fill_value(fill_value, shape, "full")
     if dtype is None:
         dtype = (get_default_dtype() if isinstance(fill_value, float) else get_default_complex_dtype()
                  if isinstance(fill_value, complex) else np.asarray(fill_value).dtype)
@@ -130,6 +132,16 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
         raise TypeError(f"full: the complex fill value {fill_value!r} cannot be stored as {np.dtype(dtype)}, as in "
                         f"PyTorch; pass a complex dtype or fill_value.real")
     return _new(d.xp.full(shape, fitted(fill_value, dtype, "full"), dtype=dtype), d, requires_grad)
+
+
+def check_fill_value(fill_value, shape, op):
+    """Refuse a fill value that is not one number (a list, None, a tensor or array of one or more dims) with
+    PyTorch's TypeError."""
+    if fill_value is None or isinstance(fill_value, (list, tuple, dict, set)) or getattr(fill_value, "ndim", 0):
+        shown = f" of shape {tuple(fill_value.shape)}" if hasattr(fill_value, "shape") else ""
+        raise TypeError(f"{op}(): argument 'fill_value' must be Number (or a 0-d tensor), not "
+                        f"{type(fill_value).__name__}{shown}; to fill a shape {tuple(shape)} from a non-scalar, "
+                        "use value.expand(shape) or broadcast_to(value, shape)")
 
 
 def empty(*shape, size=None, dtype=None, device=None, requires_grad=False, memory_format=None):
@@ -221,6 +233,7 @@ def ones_like(input, dtype=None, device=None, requires_grad=False, *, memory_for
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """`fill_value` with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("full_like", input)
+    check_fill_value(fill_value, input.shape, "full_like")
     t = full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
              requires_grad=requires_grad)
     return _like("full_like", t, memory_format, input)
@@ -345,6 +358,13 @@ def arange(start=None, stop=None, step=1, dtype=None, device=None, requires_grad
     elif stop is None:
         start, stop = 0, start
     start, stop, step = (v.item() if isinstance(v, Tensor) and v.ndim == 0 else v for v in (start, stop, step))
+    for name, value in (("start", start), ("end", stop), ("step", step)):
+        if not isinstance(value, numbers.Real):
+            raise TypeError(f"arange(): argument '{name}' must be Number, not {type(value).__name__} ({value!r}); "
+                            "give the bounds as numbers, e.g. arange(0, 10, 2)")
+        if not math.isfinite(value):
+            raise ArgumentRangeError(f"arange: unsupported range: {start} -> {stop} (step {step}); every bound "
+                                     "and the step must be finite")
     if dtype is None:
         dtype = np.int64 if all(isinstance(v, (int, np.integer)) for v in (start, stop, step)) else get_default_dtype()
     elif dtype in (np.complex64, np.complex128):
@@ -352,6 +372,9 @@ def arange(start=None, stop=None, step=1, dtype=None, device=None, requires_grad
                         f"range and convert it with .to({np.dtype(dtype)})")
     if np.dtype(dtype) in unsigned_limits.LIMITED:
         raise unsigned_limits.refusal("arange_cpu", np.dtype(dtype))
+    if np.dtype(dtype) == np.bool_:
+        raise UnsupportedDtypeError("arange: not implemented for dtype bool (PyTorch's arange_cpu refuses it); make "
+                                    "an integer range and compare it, e.g. arange(3) > 0, or convert with .bool()")
     if step == 0:
         raise ShapeError(f"arange: step must be nonzero, got start={start}, end={stop}, step={step}")
     if (stop - start) * step < 0:   # NumPy would give an empty range: PyTorch refuses it
@@ -408,8 +431,11 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     """`steps` values base ** e for e evenly spaced from start to end inclusive, as torch.logspace: computed in
     `dtype` (default float) from both ends, so the last is base ** end; an integer dtype truncates start and
     end to integers first and the powers after."""
-    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool) or steps < 0:
-        raise ValueError(f"logspace: steps must be a non-negative int, got {steps!r}")
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
+        raise ArgumentKindError(f"logspace: steps must be an int, got {type(steps).__name__} {steps!r}; pass how "
+                                "many values to make, e.g. logspace(0, 2, 3)")
+    if steps < 0:
+        raise ShapeError(f"logspace: steps must be a non-negative int, got {steps}; it counts the values to make")
     dtype = np.dtype(dtype or get_default_dtype())
     check_supported("logspace", dtype)
     d = _device(device)
@@ -504,12 +530,32 @@ def randn(*shape, size=None, dtype=None, device=None, requires_grad=False, gener
     return _new(array, d, requires_grad)
 
 
-def randint(low, high=None, size=(), dtype=np.int64, device=None, generator=None):
+def _whole_number(value, op, name):
+    """`value` as a Python int when it is one (a NumPy integer or a 0-d integer tensor too), else PyTorch's
+    TypeError: bools, floats, strings and float tensors are not counts."""
+    if isinstance(value, Tensor) and value.ndim == 0 and np.dtype(value.dtype).kind in "iu":
+        return int(value.item())
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return int(value)
+    shown = f" of dtype {value.dtype}" if isinstance(value, Tensor) else f" ({value!r})"
+    raise TypeError(f"{op}(): argument '{name}' must be int, not {type(value).__name__}{shown}; pass a whole "
+                    f"number, e.g. int({name})")
+
+
+_NO_SIZE = object()   # randint's size is required, as PyTorch's
+
+
+def randint(low, high=None, size=_NO_SIZE, dtype=np.int64, device=None, generator=None):
     """Integers uniform in [low, high) (or [0, low) when high is None); also PyTorch's randint(high, size)."""
     if isinstance(high, (tuple, list)):
         low, high, size = 0, low, high
+    if size is _NO_SIZE or size is None:
+        raise TypeError(f"randint(): the size of the result is required, got randint({low}"
+                        f"{'' if high is None else f', {high}'}); pass it as a tuple, e.g. randint(low, high, (3,)) "
+                        "or randint(high, (3,)) (size=() for one number)")
     if high is None:
         low, high = 0, low
+    low, high = _whole_number(low, "randint", "low"), _whole_number(high, "randint", "high")
     d, rng = _device(device), check_generator("randint", generator)
     size = _shape((size,) if isinstance(size, int) else tuple(size), "randint")
     if not low < high:   # NumPy's own message ('low >= high') names neither the op nor the bounds
@@ -523,13 +569,14 @@ def randint(low, high=None, size=(), dtype=np.int64, device=None, generator=None
 def randperm(n, dtype=np.int64, device=None, generator=None):
     """A random permutation of 0..n-1 (from the device's generator, or `generator`, an ag.Generator)."""
     d, rng = _device(device), check_generator("randperm", generator)
-    if isinstance(n, (int, np.integer)) and n < 0:
+    n = _whole_number(n, "randperm", "n")
+    if n < 0:
         raise ShapeError(f"randperm: Trying to create tensor with negative dimension {n}: [{n}]; n counts the "
                          f"values to permute (0 to n - 1) and must be 0 or more")
     if rng is not None:
-        draw = _generator_draw(d, "randperm", lambda: d.asarray(rng.permutation(int(n)).astype(dtype)))
+        draw = _generator_draw(d, "randperm", lambda: d.asarray(rng.permutation(n).astype(dtype)))
         return _new(draw, d, False)
-    return _new(d.permutation(int(n)).astype(dtype, copy=False), d, False)
+    return _new(d.permutation(n).astype(dtype, copy=False), d, False)
 
 
 def manual_seed(seed):
@@ -578,7 +625,8 @@ def bernoulli(input, p=None, *, generator=None):
     from the device's generator (ag.manual_seed) or from `generator`, an ag.Generator."""
     check_tensor("bernoulli", input)
     if input.dtype.kind != "f" and p is None:
-        raise TypeError(f"bernoulli: input holds the probabilities and must be a float tensor, got {input.dtype}")
+        raise UnsupportedDtypeError(f"bernoulli: not implemented for dtype {input.dtype}: input holds the "
+                                    "probabilities and must be a float tensor; convert it, e.g. input.float()")
     if p is not None:
         p = _probability(p)
         if input.dtype.kind == "c":

@@ -124,6 +124,9 @@ def type_(self, dtype=None, non_blocking=False):
 
 def type_as(self, other):
     """This tensor with `other`'s dtype."""
+    if not isinstance(other, Tensor):
+        raise TypeError(f"type_as(): argument 'other' must be Tensor, not {type(other).__name__} "
+                        f"({repr(other):.40}); for a dtype use .to(dtype), e.g. x.to(torch.float32)")
     return C.astype(self, other.dtype)
 
 
@@ -168,6 +171,7 @@ def _newer(make, doc):
 
 def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
     """A tensor of `size` filled with `fill_value`, with this tensor's dtype and device unless given."""
+    creation.check_fill_value(fill_value, (size,) if isinstance(size, int) else size, "new_full")
     return creation.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
                          requires_grad=requires_grad)
 

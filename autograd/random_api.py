@@ -11,7 +11,7 @@ from backends import torch_samplers
 from . import capture, complex_forms
 from .creation import randn
 from .dtypes import get_default_dtype
-from .errors import ArgumentRangeError
+from .errors import ArgumentRangeError, ShapeError
 from .ops.dims import check_tensor
 from .ops.no_grad_op import no_grad_op
 from .ops.normal import Normal
@@ -45,7 +45,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     if complex_forms.active and isinstance(mean, Tensor) and mean.dtype.kind == "c" and not (
             isinstance(std, Tensor) and std.dtype.kind == "c"):
         # a complex mean: complex normal noise (each part of variance std**2 / 2) around it, as PyTorch's
-        shape = tuple(np.broadcast_shapes(*(t.shape for t in tensors)))
+        shape = _broadcast_shape(tensors)
         noise = randn(*shape, dtype=mean.dtype, device=mean.device, generator=generator)
         return mean.detach() + noise * (std.detach() if isinstance(std, Tensor) else float(std))
     for t in tensors:
@@ -56,11 +56,21 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
             raise RuntimeError("normal: every element of std must be >= 0, got a negative one")
     else:
         _check_std(std)
-    shape = tuple(np.broadcast_shapes(*(t.shape for t in tensors)))
+    shape = _broadcast_shape(tensors)
     out_dtype = np.result_type(*(t.dtype for t in tensors))
     noise = None if generator is None else randn(*shape, dtype=out_dtype, device=tensors[0].device,
                                                   generator=generator)
     return Normal.apply(mean, std, noise, shape=shape, dtype=out_dtype)
+
+
+def _broadcast_shape(tensors):
+    """The shape mean and std broadcast to, or a ShapeError (PyTorch's RuntimeError) naming both shapes."""
+    try:
+        return tuple(np.broadcast_shapes(*(t.shape for t in tensors)))
+    except ValueError:
+        raise ShapeError(f"normal: mean of shape {tuple(tensors[0].shape)} and std of shape {tuple(tensors[1].shape)} "
+                         "do not broadcast: each dimension, aligned from the right, must match or be 1; reshape one "
+                         "(e.g. unsqueeze) or draw from two calls") from None
 
 
 def _check_std(std):
