@@ -12,7 +12,7 @@ from contextlib import nullcontext
 from numbers import Integral
 
 from .creation import zeros
-from .errors import DimRangeError
+from .errors import ArgumentKindError, DimRangeError
 from .func_levels import inside
 from .func_random import RandomGuard, check_randomness
 from .function import named
@@ -249,7 +249,10 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     if not callable(func):
         raise TypeError(f"vmap: func must be callable, got {type(func).__name__}")
     check_randomness("vmap", randomness)
-    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size <= 0):
+    if chunk_size is not None and not isinstance(chunk_size, int):   # PyTorch fails on it with a TypeError
+        raise ArgumentKindError(f"vmap: chunk_size must be None or a positive int, got {type(chunk_size).__name__} "
+                                f"{chunk_size!r}; pass how many examples to run at once, e.g. chunk_size=2")
+    if chunk_size is not None and chunk_size <= 0:
         raise ValueError(f"vmap: chunk_size must be None or a positive int, got {chunk_size!r}")
     name = _name(func)
 

@@ -6,6 +6,10 @@ import autograd as ag
 from autograd import Tensor, arrays
 
 
+class NormTypeError(ValueError, TypeError):
+    """A norm_type that is no number (None, a list): the ValueError deepgrad raised first, and PyTorch's TypeError."""
+
+
 def _grads(parameters, who):
     """The distinct gradient Tensors of `parameters` (a Tensor or an iterable of them), each array once."""
     if isinstance(parameters, Tensor):
@@ -94,9 +98,10 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     max_norm = _max_norm(max_norm, "clip_grad_norm_")
     try:   # checked before the gradients, so that a wrong norm_type fails on the first step, as in PyTorch
         norm_type = float(norm_type)
-    except (TypeError, ValueError):
-        raise ValueError(f"clip_grad_norm_: norm_type must be a number (2.0 for the L2 norm) or 'inf', got "
-                         f"{norm_type!r}") from None
+    except (TypeError, ValueError) as exc:   # float(None) is a TypeError, float('foo') a ValueError, as PyTorch's
+        error = NormTypeError if isinstance(exc, TypeError) else ValueError
+        raise error(f"clip_grad_norm_: norm_type must be a number (2.0 for the L2 norm) or 'inf', got "
+                    f"{type(norm_type).__name__} {norm_type!r}") from None
     grads = [g for g in _grads(parameters, "clip_grad_norm_") if g.numel() > 0]
     if not grads:
         return ag.tensor(0.0)
@@ -108,7 +113,11 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 def clip_grad_value_(parameters, clip_value, foreach=None):
     """Clip every gradient elementwise into [-clip_value, clip_value], in place (tensor ops, so `ag.jit`
     replays clip each step's gradients; `foreach` is accepted for PyTorch's signature)."""
-    clip_value = float(clip_value)
+    try:
+        clip_value = float(clip_value)
+    except (TypeError, ValueError) as exc:   # float('a') is a ValueError, float(None) a TypeError: kept, as PyTorch's
+        raise type(exc)(f"clip_grad_value_: clip_value must be a number, got {type(clip_value).__name__} "
+                        f"{clip_value!r} ({exc}); pass the bound, e.g. clip_value=1.0") from None
     if math.isnan(clip_value):
         raise ValueError("clip_grad_value_: clip_value must be a number, got nan")
     # a negative clip_value makes the lower bound exceed the upper one: every entry becomes clip_value, as PyTorch

@@ -3,15 +3,25 @@ from autograd import Tensor, arrays, concatenate, no_grad, reshape
 from autograd.errors import ShapeError
 
 
+class NotATensorError(TypeError, AttributeError):
+    """A parameter that is not a Tensor (a number, a list): a TypeError, and the AttributeError PyTorch raises
+    (it asks the object for its device)."""
+
+
+class MixedDevicesError(ValueError, TypeError):
+    """Parameters on two devices: a ValueError (what deepgrad raised first) and PyTorch's TypeError."""
+
+
 def _as_list(parameters, who):
     params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
     for p in params:
         if not isinstance(p, Tensor):
-            raise TypeError(f"{who}: expected Tensors (e.g. model.parameters()), got {type(p).__name__}")
+            raise NotATensorError(f"{who}: expected Tensors (e.g. model.parameters()), got {type(p).__name__} "
+                                  f"({repr(p):.40}); pass the parameters themselves")
     devices = {p.device.name for p in params}
     if len(devices) > 1:
-        raise ValueError(f"{who}: parameters are on different devices ({', '.join(sorted(devices))}); "
-                         "move the model to one device first")
+        raise MixedDevicesError(f"{who}: parameters are on different devices ({', '.join(sorted(devices))}); "
+                                "move the model to one device first")
     return params
 
 

@@ -3,6 +3,7 @@
 `module.name = orig * mask` before every forward; pruning the same parameter again combines the masks through a
 PruningContainer, and `remove` makes the pruning permanent. Masks, state_dict keys and errors are PyTorch's."""
 import numbers
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
@@ -204,13 +205,13 @@ class _UnstructuredByAmount(BasePruningMethod):
     PRUNING_TYPE = "unstructured"
 
     def __init__(self, amount):
-        _validate_amount_init(amount)
+        _validate_amount_init(amount, _who(self))
         self.amount = amount
 
     def compute_mask(self, t, default_mask):
         """default_mask with the `amount` chosen entries zeroed."""
         k = _count_to_prune(self.amount, t.numel())
-        _validate_amount(k, t.numel())
+        _validate_amount(k, t.numel(), _who(self))
         mask = default_mask.clone()
         if k:
             mask = _zero_at(mask, self._chosen(t, k))
@@ -254,17 +255,17 @@ class _StructuredByAmount(BasePruningMethod):
     PRUNING_TYPE = "structured"
 
     def __init__(self, amount, dim=-1):
-        _validate_amount_init(amount)
+        _validate_amount_init(amount, _who(self))
         self.amount = amount
         self.dim = dim
 
     def compute_mask(self, t, default_mask):
         """default_mask with the `amount` pruned channels zeroed."""
-        _validate_structured(t)
-        _validate_dim(t, self.dim)
+        _validate_structured(t, _who(self))
+        _validate_dim(t, self.dim, _who(self))
         size = t.shape[self.dim]
         k = _count_to_prune(self.amount, size)
-        _validate_amount(k, size)
+        _validate_amount(k, size, _who(self))
         if k == 0:
             return default_mask
         dim = self.dim % t.ndim
@@ -403,7 +404,8 @@ def remove(module, name):
             hook.remove(module)
             del module._forward_pre_hooks[k]
             return module
-    raise ValueError(f"Parameter '{name}' of module {module} has to be pruned before pruning can be removed")
+    raise ValueError(f"prune.remove: Parameter '{name}' of module {module} has to be pruned before pruning can be "
+                     f"removed; prune it first (e.g. prune.l1_unstructured(module, {name!r}, amount=0.3))")
 
 
 def is_pruned(module):
@@ -412,28 +414,37 @@ def is_pruned(module):
                for hook in sub._forward_pre_hooks.values())
 
 
-def _validate_amount_init(amount):
+def _who(method):
+    """The function a pruning method is reached by, for messages: L1Unstructured -> 'prune.l1_unstructured'."""
+    return "prune." + re.sub(r"(?<!^)(?=[A-Z])", "_", type(method).__name__).lower()
+
+
+def _validate_amount_init(amount, who):
     if not isinstance(amount, numbers.Real):
-        raise TypeError(f"Invalid type for amount: {amount}. Must be int or float.")
+        raise TypeError(f"{who}: Invalid type for amount: {amount}. Must be int or float. (a count of entries, "
+                        "or a fraction of them in [0, 1])")
     if (isinstance(amount, numbers.Integral) and amount < 0) or (
             not isinstance(amount, numbers.Integral) and not 0.0 <= float(amount) <= 1.0):
-        raise ValueError(f"amount={amount} should either be a float in the range [0, 1] or a non-negative integer")
+        raise ValueError(f"{who}: amount={amount} should either be a float in the range [0, 1] or a non-negative "
+                         "integer (a fraction, or a count); e.g. amount=0.3 prunes 30%")
 
 
-def _validate_amount(amount, size):
+def _validate_amount(amount, size, who):
     if isinstance(amount, numbers.Integral) and amount > size:
-        raise ValueError(f"amount={amount} should be smaller than the number of parameters to prune={size}")
+        raise ValueError(f"{who}: amount={amount} should be smaller than the number of parameters to prune={size}; "
+                         f"pass a count up to {size} or a fraction in [0, 1]")
 
 
-def _validate_structured(t):
+def _validate_structured(t, who):
     if t.ndim <= 1:
-        raise ValueError("Structured pruning can only be applied to multidimensional tensors. Found tensor of shape "
-                         f"{t.shape} with {t.ndim} dims")
+        raise ValueError(f"{who}: Structured pruning can only be applied to multidimensional tensors. Found tensor "
+                         f"of shape {t.shape} with {t.ndim} dims; use an unstructured method for a vector")
 
 
-def _validate_dim(t, dim):
+def _validate_dim(t, dim, who):
     if not -t.ndim <= dim < t.ndim:
-        raise IndexError(f"Invalid index {dim} for tensor of size {t.shape}")
+        raise IndexError(f"{who}: Invalid index {dim} for tensor of size {t.shape}; dim must be in "
+                         f"[{-t.ndim}, {t.ndim - 1}]")
 
 
 def _count_to_prune(amount, size):

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import ArgumentKindError
 
 from ..layers.normalization import _BatchNorm
 
@@ -23,8 +24,9 @@ def _merge(op, dicts):
     merged = {}
     for part in parts:
         if not isinstance(part, dict):
-            raise TypeError(f"{op}: parameter_and_buffer_dicts must be a dict (or a tuple of dicts) from dotted "
-                            f"names to Tensors, got {type(part).__name__}")
+            raise ArgumentKindError(f"{op}: parameter_and_buffer_dicts must be a dict (or a tuple of dicts) from "
+                                    f"dotted names to Tensors, got {type(part).__name__}; pass e.g. "
+                                    "dict(model.named_parameters())")
         repeated = sorted(k for k in part if k in merged)
         if repeated:
             raise ValueError(f"{op}: {repeated} appear in more than one of the dicts; which value to use is "
@@ -144,6 +146,11 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
         return module(*args, **(kwargs or {}))
 
 
+class StructureMismatchError(KeyError):
+    """stack_module_state of models whose parameters differ in name: PyTorch's KeyError, printed as a sentence."""
+    __str__ = Exception.__str__
+
+
 def stack_module_state(models):
     """torch.func.stack_module_state: (params, buffers), dicts from each name to the models' tensors stacked on
     a new leading dim; the stacked parameters are new leaves that require grad as the models' do. The models
@@ -162,6 +169,11 @@ def stack_module_state(models):
         per_model = [dict(getattr(m, f"named_{kind}")()) for m in models]
         out = {}
         for name in per_model[0]:
+            lacking = [k for k, state in enumerate(per_model) if name not in state]
+            if lacking:
+                raise StructureMismatchError(f"{op}: model {lacking[0]} has no {kind[:-1]} {name!r} that model 0 has; "
+                                             "the models must have the same structure (the same layers, with bias "
+                                             "or without it in all)")
             tensors = [state[name] for state in per_model]
             shapes = {tuple(t.shape) for t in tensors}
             if len(shapes) > 1:

@@ -13,6 +13,10 @@ def norm_except_dim(v, pow=2, dim=0):
     dim=-1 (or None) gives the norm of the whole tensor, as PyTorch's norm_except_dim."""
     if dim is None or dim == -1:
         return v.norm(pow)
+    if not -v.ndim <= dim < v.ndim:
+        raise IndexError(f"weight_norm: dim={dim} is out of range for a weight of shape {tuple(v.shape)} (expected a "
+                         f"dim in [{-v.ndim}, {v.ndim - 1}]); pass the output dim (0, the default) or None for the "
+                         "whole tensor")
     d = dim % v.ndim
     others = tuple(i for i in range(v.ndim) if i != d)
     return v.abs().pow(pow).sum(dim=others, keepdim=True).pow(1.0 / pow) if others else v.abs()
