@@ -3,6 +3,7 @@ column-major order (CSC's own order) with the layout 'csc', not marked coalesced
 every sparse op takes them; this module makes them and reads their compressed columns back."""
 import numpy as np
 
+from ..errors import DimRangeError
 from ..sparse_storage import is_sparse_array
 from .sparse_build import _constant, _rebuild, _values, coalesce, to_sparse
 from .sparse_compressed import compressed_offsets, compressed_storage, compressed_tensor, refuse_blocked
@@ -39,8 +40,10 @@ def to_sparse_csc(self, dense_dim=None):
     if dense_dim:
         raise ValueError("to_sparse_csc: dense_dim is not supported; deepgrad's CSC tensors are plain matrices")
     if self.ndim != 2:
-        raise ValueError(f"to_sparse_csc: expects a 2-D tensor, got shape {tuple(self.shape)}; deepgrad's CSC "
-                         "tensors are matrices")
+        # PyTorch fails on a missing dim with an IndexError (and takes batches of matrices, which are not here)
+        error = DimRangeError if self.ndim < 2 else ValueError
+        raise error(f"to_sparse_csc: expects a 2-D tensor, got shape {tuple(self.shape)}; deepgrad's CSC "
+                    "tensors are matrices")
     if is_sparse_array(self._data) and self._data.layout == "csc":
         return self
     refuse_blocked(self, "to_sparse_csc")

@@ -1,6 +1,7 @@
 """Sparse CSR matrices (torch.sparse_csr_tensor): held as their coalesced COO entries with the layout 'csr'
 (row-major order is CSR's), so every sparse op takes them; this module makes them and reads their compressed
 rows back."""
+from ..errors import DimRangeError
 from ..sparse_storage import is_sparse_array
 from .sparse_build import _constant, _rebuild, _values, coalesce, to_sparse
 from .sparse_compressed import compressed_offsets, compressed_storage, compressed_tensor, refuse_blocked
@@ -33,8 +34,10 @@ def to_sparse_csr(self, dense_dim=None):
     if dense_dim:
         raise ValueError("to_sparse_csr: dense_dim is not supported; deepgrad's CSR tensors are plain matrices")
     if self.ndim != 2:
-        raise ValueError(f"to_sparse_csr: expects a 2-D tensor, got shape {tuple(self.shape)}; deepgrad's CSR "
-                         "tensors are matrices")
+        # PyTorch fails on a missing dim with an IndexError (and takes batches of matrices, which are not here)
+        error = DimRangeError if self.ndim < 2 else ValueError
+        raise error(f"to_sparse_csr: expects a 2-D tensor, got shape {tuple(self.shape)}; deepgrad's CSR "
+                    "tensors are matrices")
     if is_sparse_array(self._data) and self._data.layout == "csr":
         return self
     refuse_blocked(self, "to_sparse_csr")

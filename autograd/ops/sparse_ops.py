@@ -7,7 +7,7 @@ with numbers and dense tensors (masked to the sparse entries, as PyTorch's), sum
 elementwise functions that keep zeros, transposes of sparse dims, dtype and device moves."""
 import numpy as np
 
-from ..errors import DtypeError, ShapeError
+from ..errors import DtypeError, IndexShapeError, ShapeError
 from ..function import named
 from ..grad_mode import no_grad
 from ..sparse_storage import SPARSE_FORMS, is_sparse_array
@@ -37,11 +37,15 @@ def mm(mat1, mat2):
     if is_sparse(mat1) and is_sparse(mat2):
         return (mm(mat1, to_dense(mat2))).to_sparse()
     if is_sparse(mat1):
-        return _sparse_times_dense(mat1, _dense_operand("mm", mat2))
+        dense = _dense_operand("mm", mat2)
+        if dense.ndim != 2:   # matmul takes a vector here; mm, as PyTorch's, only matrices
+            raise IndexShapeError(f"mm: sparse @ dense needs a 2-D dense tensor, got shape {tuple(dense.shape)}; for "
+                                  "a vector use matmul (sparse @ vector) or unsqueeze it to a column")
+        return _sparse_times_dense(mat1, dense)
     if is_sparse(mat2):
         dense = _dense_operand("mm", mat1)
         if dense.ndim != 2:
-            raise ShapeError(f"mm: dense @ sparse needs a 2-D dense tensor, got shape {tuple(dense.shape)}")
+            raise IndexShapeError(f"mm: dense @ sparse needs a 2-D dense tensor, got shape {tuple(dense.shape)}")
         return _sparse_times_dense(transpose(mat2), dense.transpose(0, 1)).transpose(0, 1)
     return linalg.mm(mat1, mat2)
 
@@ -234,8 +238,15 @@ def _to_device(x, target):
     return _rebuild(moved, indices, moved, x._data.coalesced, x.shape)
 
 
+def _matmul(mat1, mat2):
+    """MatMul's sparse form: mm's, and also a sparse matrix times a vector, which matmul takes and mm refuses."""
+    if is_sparse(mat1) and not is_sparse(mat2):
+        return _sparse_times_dense(mat1, _dense_operand("matmul", mat2))
+    return mm(mat1, mat2)
+
+
 SPARSE_FORMS.update({
-    linalg.MatMul: mm,
+    linalg.MatMul: _matmul,
     reduction.Sum: lambda x, axis=None, keepdims=False: sparse_sum(x, axis, keepdim=keepdims),
     shape.Transpose: transpose,
     elementwise.Mul: _mul,
