@@ -39,7 +39,9 @@ class RandomGuard:
     def __exit__(self, kind, value, traceback):
         if self.randomness == "error" and kind is None and backends.host_rng_states() != self.start:
             backends.set_host_rng_states(self.start)
-            raise RuntimeError(f"{self.op}: the function drew random numbers, which randomness='error' (the default) "
+            # PyTorch's sentence first (code matches its text), then the fix
+            raise RuntimeError("vmap: called random operation while in randomness error mode. "
+                               f"{self.op}: the function drew random numbers, which randomness='error' (the default) "
                                "does not allow; pass randomness='different' (each element draws its own) or "
                                "randomness='same' (every element draws the same), or draw them outside")
         return False

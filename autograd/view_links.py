@@ -104,3 +104,26 @@ def live_views(base):
                 found.append(view)
                 todo.append(view)
     return found
+
+
+def _view_root(t):
+    """PyTorch's `Tensor._base`: the tensor whose memory this view shares, followed through views of views to
+    the first one that is not a view; None for a tensor that is not a view."""
+    base = getattr(t, "_view_of", None)
+    while base is not None:
+        if type(base) is SeveralViews:
+            base = base.base
+        above = getattr(base, "_view_of", None)
+        if above is None:
+            return base
+        base = above
+    return None
+
+
+def _is_view(t):
+    """True when this tensor is a view of another's memory (PyTorch's `Tensor._is_view()`)."""
+    return _view_root(t) is not None
+
+
+Tensor._base = property(_view_root, doc=_view_root.__doc__)
+Tensor._is_view = _is_view

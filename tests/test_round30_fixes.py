@@ -133,3 +133,187 @@ def test_masked_var_is_pytorchs_division_node_with_its_values_and_gradients(keep
             lambda t: getattr(ag.masked, name)(t, dim, unbiased, keepdim=keepdim, mask=ag.tensor(keep)),
             lambda t: getattr(torch.masked, name)(t, dim, unbiased, keepdim=keepdim, mask=torch.tensor(keep)),
             [x], atol=1e-12, rtol=1e-10)
+
+
+# ----- Tensor._base / _is_view: the tensor a view shares memory with, followed to the root --------------------
+
+_VIEWS = {
+    "view": lambda x: x.view(6, 4), "reshape": lambda x: x.reshape(-1), "transpose": lambda x: x.transpose(0, 2),
+    "permute": lambda x: x.permute(2, 0, 1), "slice": lambda x: x[:, 1:], "int index": lambda x: x[1],
+    "advanced index": lambda x: x[[0, 1]], "mask": lambda x: x[x > 0], "unsqueeze": lambda x: x.unsqueeze(1),
+    "flatten": lambda x: x.flatten(1), "expand": lambda x: x[:, :1].expand(2, 5, 4), "narrow": lambda x: x.narrow(1, 0, 2),
+    "diagonal": lambda x: x[0].diagonal(), "unfold": lambda x: x.unfold(2, 2, 1), "split": lambda x: x.split(1)[0],
+    "unbind": lambda x: x.unbind(0)[1], "detach": lambda x: x.detach(), "clone": lambda x: x.clone(),
+    "contiguous": lambda x: x.contiguous(), "copying reshape": lambda x: x.transpose(0, 1).reshape(-1),
+    "view of a view": lambda x: x.view(24)[3:], "flip": lambda x: x.flip(0), "mT": lambda x: x.mT,
+    "product": lambda x: x * 1, "ellipsis": lambda x: x[...],
+}
+
+
+@pytest.mark.parametrize("requires_grad", [False, True])
+@pytest.mark.parametrize("op", sorted(_VIEWS))
+def test_base_and_is_view_answer_as_pytorchs(op, requires_grad):
+    def answer(lib):
+        x = lib.tensor(np.arange(24.0).reshape(2, 3, 4) - 5, requires_grad=requires_grad)
+        y = _VIEWS[op](x)
+        return ("x" if y._base is x else None if y._base is None else "other"), y._is_view(), x._base, x._is_view()
+    ours = answer(ag)
+    torch = require_torch()
+    assert ours == answer(torch)
+
+
+def test_base_of_a_view_changed_in_place_stays_its_root():
+    x = ag.ones(4, requires_grad=True)
+    y = x * 2
+    v = y[1:][1:]
+    v.mul_(2)
+    assert v._base is y and y._base is None and v._is_view() and not y._is_view()
+
+
+# ----- vmap's randomness refusal says PyTorch's sentence first ---------------------------------------------
+
+def test_vmap_random_draw_in_error_mode_says_pytorchs_sentence():
+    def make(lib):
+        lib.func.vmap(lambda a: lib.rand(2) + a)(lib.zeros(3))
+    ours, theirs = _both(make)
+    sentence = "vmap: called random operation while in randomness error mode."
+    assert ours.startswith(sentence) and theirs.startswith(sentence)
+    assert "randomness='different'" in ours
+
+
+# ----- nn.utils.parametrize: setting a parametrized tensor without right_inverse is refused ----------------------
+
+def test_setting_a_parametrized_tensor_without_right_inverse_raises_as_pytorch():
+    """PyTorch raises RuntimeError; deepgrad stored the value into the original as it was, so the weight silently
+    became parametrization(value) (twice the value here)."""
+    def make(lib):
+        class Double(lib.nn.Module):
+            def forward(self, X):
+                return 2 * X
+        m = lib.nn.Linear(2, 2)
+        lib.nn.utils.parametrize.register_parametrization(m, "weight", Double())
+        with lib.no_grad():
+            m.weight = lib.eye(2)
+    import nn  # noqa: F401  (makes ag.nn)
+    ours, theirs = _both(make)
+    assert ours.startswith("parametrization Double does not implement right_inverse.")
+    assert ours.startswith(theirs)
+
+
+def test_setting_through_a_stack_calls_every_right_inverse_last_first():
+    import nn
+    import nn.utils.parametrize as P
+
+    class Plus(nn.Module):
+        def __init__(self, c):
+            super().__init__()
+            self.c = c
+
+        def forward(self, X):
+            return X + self.c
+
+        def right_inverse(self, Y):
+            return Y - self.c
+    m = nn.Linear(2, 2)
+    P.register_parametrization(m, "weight", Plus(1.0))
+    P.register_parametrization(m, "weight", Plus(10.0))
+    with ag.no_grad():
+        m.weight = ag.eye(2)
+    np.testing.assert_allclose(m.parametrizations.weight.original.numpy(), np.eye(2) - 11.0)
+    np.testing.assert_allclose(m.weight.detach().numpy(), np.eye(2))
+
+
+# ----- nn.utils.rnn: PyTorch's nodes and refusals -------------------------------------------------------------
+
+@pytest.mark.parametrize("enforce_sorted", [True, False])
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_packing_and_padding_show_pytorchs_nodes_and_gradients(enforce_sorted, batch_first):
+    x = np.random.default_rng(4).standard_normal((4, 3, 2))
+    lengths = [4, 2, 1] if enforce_sorted else [2, 4, 1]
+
+    def run(lib, rnn):
+        t = lib.tensor(x, requires_grad=True)
+        src = t.transpose(0, 1) if batch_first else t
+        packed = rnn.pack_padded_sequence(src, lengths, batch_first=batch_first, enforce_sorted=enforce_sorted)
+        out, lens = rnn.pad_packed_sequence(packed, batch_first=batch_first, padding_value=-1.0)
+        (out * lib.arange(out.numel(), dtype=lib.float64).reshape(out.shape)).sum().backward()
+        return (packed.data.grad_fn.name(), out.grad_fn.name(), lens.tolist(), out.detach().numpy(),
+                t.grad.numpy())
+    import nn.utils.rnn as ours_rnn
+    ours = run(ag, ours_rnn)
+    assert ours[0] == "PackPaddedSequenceBackward0"   # was IndexBackward0
+    torch = require_torch()
+    import torch.nn.utils.rnn as torch_rnn
+    theirs = run(torch, torch_rnn)
+    assert ours[:3] == theirs[:3]
+    np.testing.assert_array_equal(ours[3], theirs[3])
+    np.testing.assert_array_equal(ours[4], theirs[4])
+
+
+@pytest.mark.parametrize("lengths, enforce_sorted", [([2, 4, 1], True), ([2, 0, 1], False)])
+def test_pack_padded_sequence_refusals_say_pytorchs_sentence_first(lengths, enforce_sorted):
+    def make(lib):
+        rnn = __import__("nn.utils.rnn" if lib is ag else "torch.nn.utils.rnn", fromlist=["x"])
+        rnn.pack_padded_sequence(lib.zeros(4, 3, 2), lengths, enforce_sorted=enforce_sorted)
+    ours, theirs = _both(make)
+    assert ours.startswith(theirs.split(".")[0])
+
+
+# ----- expand keeps a size-1 dim's stride, as PyTorch's ----------------------------------------------------------
+
+@pytest.mark.parametrize("source, target", [((1,), (2, 1)), ((3, 1), (2, 3, 1)), ((1, 1), (1, 4)), ((2, 1, 3), (2, 4, 3)),
+                                            ((1, 1, 1), (5, 1, 1)), ((), (5, 1)), ((), (1, 5)), ((2, 1, 1), (2, 1, 3))])
+def test_expand_strides_are_pytorchs(source, target):
+    ours = ag.zeros(source).expand(*target)
+    assert ours._data.flags.writeable is False   # still a read-only broadcast
+    torch = require_torch()
+    assert ours.stride() == torch.zeros(source).expand(*target).stride()
+    assert ours.is_contiguous() == torch.zeros(source).expand(*target).is_contiguous()
+
+
+def test_expand_of_a_transposed_slice_keeps_its_strides_and_gradient():
+    x = ag.zeros(4, 3, requires_grad=True)
+    e = x.t()[:1].expand(5, 1, 4)
+    assert e.stride() == (0, 1, 3)   # PyTorch's
+    (e * ag.arange(4.0)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy()[:, 0], 5 * np.arange(4.0))
+    check_gradcheck(lambda t: t.t()[:1].expand(5, 1, 4) * 2, [np.ones((4, 3))])
+
+
+# ----- distributions: a transform's inverse is one object; Binomial's refusal -----------------------------------
+
+def test_transform_inverse_is_the_same_object_and_its_inverse_the_transform():
+    from autograd.distributions.transforms import AffineTransform, ComposeTransform, SigmoidTransform, TanhTransform
+    a = AffineTransform(1.0, 2.0)
+    c = ComposeTransform([a, SigmoidTransform()])
+    assert a.inv is a.inv and a.inv.inv is a
+    assert c.inv is c.inv and c.inv.inv is c   # c.inv.inv was a new ComposeTransform
+    cached = ComposeTransform([a, TanhTransform()], cache_size=1)
+    x = ag.tensor([0.3])
+    assert cached.inv(cached(x)) is x
+
+
+def test_binomial_inhomogeneous_support_says_pytorchs_sentence():
+    def make(lib):
+        lib.distributions.Binomial(lib.tensor([2.0, 3.0]), lib.tensor([0.5, 0.5])).enumerate_support()
+    with pytest.raises(NotImplementedError, match="^Inhomogeneous total count not supported by `enumerate_support`"):
+        make(ag)
+
+
+# ----- torch.sparse.sum's nodes ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dim", [None, (0, 1), 0, 1])
+def test_sparse_sum_shows_pytorchs_node_with_its_gradient(dim):
+    def run(lib):
+        s = lib.sparse_coo_tensor(lib.tensor([[0, 1, 1], [2, 0, 2]]), lib.tensor([3.0, 4.0, 5.0]), (2, 3))
+        s = s.requires_grad_()
+        out = lib.sparse.sum(s) if dim is None else lib.sparse.sum(s, dim)
+        name = out.grad_fn.name()
+        (out.to_dense() if out.layout != lib.strided else out).sum().backward()
+        return name, s.grad.to_dense().numpy()
+    ours = run(ag)
+    assert ours[0] == ("SumBackward0" if dim is None else "SparseSumBackward0")
+    torch = require_torch()
+    theirs = run(torch)
+    assert ours[0] == theirs[0]
+    np.testing.assert_array_equal(ours[1], theirs[1])

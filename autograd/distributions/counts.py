@@ -120,8 +120,9 @@ class Binomial(ConstrainedDistribution):
         """0 .. total_count along a new leading dim (expanded over the batch unless expand=False)."""
         top = int(self.total_count.max().item())
         if not bool((self.total_count == top).all()):
-            raise NotImplementedError("Binomial.enumerate_support: total_count differs across the batch "
-                                      "(inhomogeneous total count is not supported, as in PyTorch)")
+            raise NotImplementedError("Inhomogeneous total count not supported by `enumerate_support`. "
+                                      "Binomial.enumerate_support: total_count differs across the batch; "
+                                      "enumerate each total_count apart")
         param = given_parameter(self)
         values = arange(1 + top, dtype=param.dtype, device=param.device)
         values = values.reshape((-1,) + (1,) * len(self._batch_shape))

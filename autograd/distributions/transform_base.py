@@ -2,6 +2,8 @@
 
 `cache_size=1` keeps the last (x, y) pair, so t.inv(t(x)) returns x itself: a tanh that saturated to +-1
 still inverts exactly, which is what makes SAC's log_prob of its own rsample finite."""
+import weakref
+
 from . import constraints
 from .distribution import sum_rightmost
 
@@ -9,6 +11,7 @@ from .distribution import sum_rightmost
 class Transform:
     """An invertible (or at least left-invertible) map with a log-Jacobian; subclasses define _call, _inverse,
     log_abs_det_jacobian, domain and codomain."""
+    _inverse_ref = None   # (subclasses that skip __init__ have no inverse yet)
 
     bijective = False
     domain = constraints.real
@@ -21,6 +24,7 @@ class Transform:
                              f"pair), got {cache_size!r}")
         self._cache_size = cache_size
         self._cached_x_y = (None, None)
+        self._inverse_ref = None   # the inverse while it lives (PyTorch's: t.inv is t.inv, t.inv.inv is t)
 
     @property
     def event_dim(self):
@@ -29,7 +33,14 @@ class Transform:
 
     @property
     def inv(self):
-        """The inverse transform (inv(y) = x), sharing this transform's cache."""
+        """The inverse transform (inv(y) = x), sharing this transform's cache; the same object while it lives."""
+        inverse = self._inverse_ref() if self._inverse_ref is not None else None
+        if inverse is None:
+            inverse = self._make_inverse()
+            self._inverse_ref = weakref.ref(inverse)
+        return inverse
+
+    def _make_inverse(self):
         return _InverseTransform(self)
 
     def with_cache(self, cache_size=1):
@@ -161,9 +172,10 @@ class ComposeTransform(Transform):
             sign = sign * part.sign
         return sign
 
-    @property
-    def inv(self):
-        return ComposeTransform([p.inv for p in reversed(self.parts)], self._cache_size)
+    def _make_inverse(self):
+        inverse = ComposeTransform([p.inv for p in reversed(self.parts)])   # the parts carry the caches
+        inverse._inverse_ref = weakref.ref(self)   # its inverse is this one, as PyTorch's
+        return inverse
 
     def _call(self, x):
         for part in self.parts:

@@ -57,6 +57,22 @@ class Transpose(Function):
         return gy.transpose(tuple(np.argsort(ctx.axes))) if ctx.axes is not None else gy.transpose(), None
 
 
+def _expand_strides(shape, strides, target):
+    """The byte strides PyTorch's expand gives a tensor of `shape`/`strides` expanded to `target`: 0 along the
+    dims it repeats, the input's own stride along the others, and a new leading dim of size 1 the stride that
+    steps over the dims after it."""
+    out = [0] * len(target)
+    lead = len(target) - len(shape)
+    for i in range(len(target) - 1, -1, -1):
+        d = i - lead
+        if d >= 0:
+            size, stride = shape[d], strides[d]
+        else:
+            size, stride = 1, target[i + 1] * out[i + 1] if i + 1 < len(target) else 0   # (0-d input: 0)
+        out[i] = stride if size == target[i] else 0
+    return tuple(out)
+
+
 class BroadcastTo(Function):
     op_name = "broadcast_to"
     torch_name = "ExpandBackward0"   # expand and broadcast_to are one op in PyTorch
@@ -66,7 +82,11 @@ class BroadcastTo(Function):
         if x.size == int(np.prod(shape)):
             # nothing repeated (the same shape, or leading 1s added): a writable view, as PyTorch's expand
             return x.reshape(shape)
-        return ctx.xp.broadcast_to(x, shape)
+        out = ctx.xp.broadcast_to(x, shape)
+        strides = _expand_strides(x.shape, x.strides, out.shape)
+        if strides != out.strides:   # a kept size-1 dim: PyTorch keeps its stride (NumPy's broadcast sets 0)
+            out = ctx.xp.lib.stride_tricks.as_strided(out, out.shape, strides)
+        return out
 
     def backward(ctx, gy):
         return unbroadcast(gy, ctx.shape), None

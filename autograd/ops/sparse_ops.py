@@ -111,14 +111,16 @@ def sparse_sum(input, dim=None, dtype=None, keepdim=False):
     dense_axes = [d - sd + 1 for d in dims if d >= sd]
     if dense_axes:
         vals = vals.sum(dim=tuple(dense_axes))
+    # PyTorch's node: SumBackward0 for the sum of everything, SparseSumBackward0 when dims are named
+    node = "SumBackward0" if dim is None else "SparseSumBackward0"
     if len(summed_sparse) == sd:
-        return vals.sum(0)
+        return named(vals.sum(0), node)
     kept = [d for d in range(sd) if d not in summed_sparse]
     new_shape = tuple(s.shape[d] for d in kept) + tuple(n for d, n in enumerate(s.shape) if d >= sd and d not in dims)
     if not summed_sparse:
-        return _rebuild(input, s.indices, vals, s.coalesced, new_shape)
+        return named(_rebuild(input, s.indices, vals, s.coalesced, new_shape), node)
     # the entries at the kept dims, whose repeats coalescing sums
-    return coalesce(_rebuild(input, s.indices[kept], vals, False, new_shape))
+    return named(coalesce(_rebuild(input, s.indices[kept], vals, False, new_shape)), node)
 
 
 def softmax(input, dim, dtype=None):

@@ -13,6 +13,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.function import named
 from autograd.errors import ArgumentKindError, ArgumentRangeError, DimRangeError, DtypeError, ShapeError
 
 from .packed_casts import PackedCasts
@@ -124,12 +125,18 @@ def _check_lengths(lengths, batch, steps, enforce_sorted):
     if lengths.ndim != 1 or len(lengths) != batch:
         raise ShapeError(f"pack_padded_sequence: lengths must hold one length per sequence ({batch}), got shape "
                          f"{lengths.shape}")
-    if batch and (lengths.min() < 1 or lengths.max() > steps):
+    # PyTorch's sentences first (code matches their text), then deepgrad's details
+    if batch and lengths.min() < 1:
+        raise ArgumentRangeError("Length of all samples has to be greater than 0, but found an element in 'lengths' "
+                                 f"that is <= 0 (pack_padded_sequence: every length must be in [1, {steps}], the "
+                                 f"padded length; got {lengths.tolist()})")
+    if batch and lengths.max() > steps:
         raise ArgumentRangeError(f"pack_padded_sequence: every length must be in [1, {steps}] (the padded length), "
                                  f"got {lengths.tolist()}")
     if enforce_sorted and np.any(np.diff(lengths) > 0):
-        raise ArgumentRangeError(f"pack_padded_sequence: lengths {lengths.tolist()} are not sorted in decreasing "
-                                 "order; sort the batch or pass enforce_sorted=False")
+        raise ArgumentRangeError("`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. "
+                                 f"pack_padded_sequence: lengths {lengths.tolist()} are not sorted; sort the batch or "
+                                 "pass enforce_sorted=False")
 
 
 def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True):
@@ -140,15 +147,20 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
         error = DimRangeError if isinstance(input, Tensor) else ArgumentKindError   # PyTorch's IndexError / TypeError
         raise error(f"pack_padded_sequence: input must be a Tensor (T, B, *), got "
                     f"{getattr(input, 'shape', type(input).__name__)}")
-    x = input.transpose(0, 1) if batch_first else input
-    steps, batch, rest = x.shape[0], x.shape[1], tuple(x.shape[2:])
+    batch_dim = 0 if batch_first else 1
+    steps, batch = input.shape[1 - batch_dim], input.shape[batch_dim]
     lengths = _host(lengths)
     _check_lengths(lengths, batch, steps, enforce_sorted)
-    order = np.arange(batch) if enforce_sorted else np.argsort(-lengths, kind="stable")
-    sorted_lengths = lengths[order]
-    batch_sizes = (sorted_lengths[None, :] > np.arange(sorted_lengths[0])[:, None]).sum(1)
-    rows = np.concatenate([t * batch + order[:n] for t, n in enumerate(batch_sizes)])
-    data = x.reshape((steps * batch,) + rest)[rows]
+    order = None
+    if not enforce_sorted:   # as PyTorch: the batch is put in length order first (IndexSelectBackward0)
+        order = np.argsort(-lengths, kind="stable")
+        lengths = lengths[order]
+        input = input.index_select(batch_dim, ag.tensor(order, device=input.device))
+    x = input.transpose(0, 1) if batch_first else input
+    rest = tuple(x.shape[2:])
+    batch_sizes = (lengths[None, :] > np.arange(lengths[0])[:, None]).sum(1)
+    rows = np.concatenate([t * batch + np.arange(n) for t, n in enumerate(batch_sizes)])
+    data = named(x.reshape((steps * batch,) + rest)[rows], "PackPaddedSequenceBackward0")
     if enforce_sorted:
         return PackedSequence(data, batch_sizes)
     return PackedSequence(data, batch_sizes, ag.tensor(order, device=input.device))
@@ -172,17 +184,21 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
             raise ValueError(f"pad_packed_sequence: total_length ({total_length}) is shorter than the longest "
                              f"sequence ({steps})")
         steps = int(total_length)
-    _, unsorted = sequence.batch_orders(batch)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     rows = np.full((steps, batch), data.shape[0], dtype=np.int64)  # the padding row by default
     for t, (start, n) in enumerate(zip(starts, sizes)):
-        present = unsorted < n
-        rows[t, present] = start + unsorted[present]
+        rows[t, :n] = start + np.arange(n)
     fill = ag.full((1,) + rest, padding_value, dtype=data.dtype, device=data.device)
+    # in length order, as PyTorch's kernel writes it (its node: the copies into the output's slices)
     padded = ag.cat([data, fill], 0)[rows.reshape(-1)].reshape((steps, batch) + rest)
-    sorted_lengths = (sizes[None, :] > np.arange(batch)[:, None]).sum(1)
-    lengths = ag.tensor(sorted_lengths[unsorted])
-    return (padded.transpose(0, 1) if batch_first else padded), lengths
+    padded = named(padded, "torch::autograd::CopySlices")
+    if batch_first:
+        padded = padded.transpose(0, 1)
+    lengths = (sizes[None, :] > np.arange(batch)[:, None]).sum(1)
+    if sequence.sorted_indices is None:
+        return padded, ag.tensor(lengths)
+    unsorted = sequence.unsorted_indices   # back to the batch's own order (IndexSelectBackward0)
+    return padded.index_select(0 if batch_first else 1, unsorted), ag.tensor(lengths[_host(unsorted)])
 
 
 def pack_sequence(sequences, enforce_sorted=True):
