@@ -155,3 +155,88 @@ def test_isclose_other_must_be_a_tensor(other):
     assert _same(*outcomes)
     with pytest.raises(TypeError, match="must be Tensor"):
         ag.allclose(ag.tensor([1.0]), other)
+
+
+# ----- 6. torch.distributed.optim.ZeroRedundancyOptimizer -------------------------------------------------------------
+def _zero_run(lib, nn_mod, optim, dist, zero_cls, optimizer, options, bucket_view):
+    """Three ZeroRedundancyOptimizer steps of a small net in a world of one: the parameters, the consolidated state
+    dict (numbers and shapes), the error before consolidation, and the repr."""
+    lib.manual_seed(0)
+    weights = [np.linspace(-1, 1, 24, dtype=np.float32).reshape(4, 6), np.linspace(0, 0.3, 4, dtype=np.float32),
+               np.linspace(0.5, -0.5, 8, dtype=np.float32).reshape(2, 4), np.array([0.1, -0.2], np.float32)]
+    net = nn_mod.Sequential(nn_mod.Linear(6, 4), nn_mod.Tanh(), nn_mod.Linear(4, 2))
+    with lib.no_grad():
+        for p, w in zip(net.parameters(), weights):
+            p.copy_(lib.tensor(w))
+    opt = zero_cls(net.parameters(), optimizer_class=getattr(optim, optimizer), parameters_as_bucket_view=bucket_view,
+                   **options)
+    x = lib.tensor(np.linspace(-2, 2, 30, dtype=np.float32).reshape(5, 6))
+    for _ in range(3):
+        opt.zero_grad()
+        (net(x) ** 2).mean().backward()
+        opt.step()
+    before = _outcome(opt.state_dict)
+    opt.consolidate_state_dict()
+    saved = opt.state_dict()
+    state = {k: {n: np.asarray(v.detach().numpy() if hasattr(v, "detach") else v) for n, v in e.items()}
+             for k, e in saved["state"].items()}
+    local_order = [tuple(p.shape) for p in opt.optim.param_groups[0]["params"]]
+    fresh = zero_cls(net.parameters(), optimizer_class=getattr(optim, optimizer), lr=0.5)
+    fresh.load_state_dict(saved)
+    return ((saved["param_groups"], before[0], local_order, repr(opt), fresh.param_groups[0]["lr"],
+             fresh.optim.param_groups[0]["lr"], sorted(opt.defaults.items())),
+            [p.detach().numpy() for p in net.parameters()], state)
+
+
+@pytest.mark.parametrize("bucket_view", [False, True])
+@pytest.mark.parametrize("optimizer, options", [("AdamW", {"lr": 0.01, "weight_decay": 0.1, "betas": (0.9, 0.95)}),
+                                                ("SGD", {"lr": 0.1, "momentum": 0.9})])
+def test_zero_redundancy_optimizer_in_a_world_of_one(optimizer, options, bucket_view):
+    torch = _torch()
+    pytest.importorskip("mpi4py")
+    import torch.distributed as torch_dist
+    from torch.distributed.optim import ZeroRedundancyOptimizer as TorchZero
+    import nn
+    from nn import distributed as dist
+    from nn.distributed.optim import ZeroRedundancyOptimizer
+
+    dist.init_process_group("gloo")
+    torch_dist.init_process_group("gloo", store=torch_dist.HashStore(), rank=0, world_size=1)
+    try:
+        mine = _zero_run(ag, nn, nn.optim, dist, ZeroRedundancyOptimizer, optimizer, options, bucket_view)
+        theirs = _zero_run(torch, torch.nn, torch.optim, torch_dist, TorchZero, optimizer, options, bucket_view)
+    finally:
+        dist.destroy_process_group()
+        torch_dist.destroy_process_group()
+    (facts, params, state), (torch_facts, torch_params, torch_state) = mine, theirs
+    assert facts == torch_facts
+    for p, q in zip(params, torch_params):
+        np.testing.assert_allclose(p, q, rtol=1e-5, atol=1e-7)
+    assert {k: sorted(e) for k, e in state.items()} == {k: sorted(e) for k, e in torch_state.items()}
+    for k, entries in torch_state.items():
+        for name, value in entries.items():
+            np.testing.assert_allclose(state[k][name], value, rtol=1e-5, atol=1e-7)
+
+
+def test_zero_redundancy_optimizer_imports_as_torch_distributed_optim():
+    import importlib
+
+    import nn  # noqa: F401 - installs torch.distributed on autograd
+    module = importlib.import_module("autograd.distributed.optim")
+    assert module.ZeroRedundancyOptimizer.__name__ == "ZeroRedundancyOptimizer"
+    from nn.distributed import is_initialized
+    assert not is_initialized()
+    with pytest.raises(ValueError, match="Default process group has not been initialized"):
+        module.ZeroRedundancyOptimizer([ag.ones(2, requires_grad=True)], optimizer_class=nn.optim.SGD, lr=0.1)
+
+
+def test_zero_redundancy_optimizer_on_two_processes():
+    """Each rank updates its shard and broadcasts it: the parameters, the consolidated state and a reload equal
+    one AdamW in one process (tests/nn/distributed_workers/zero_optimizer.py)."""
+    from tests.nn.test_distributed import MPIEXEC, _explain, run_workers
+    if MPIEXEC is None:
+        pytest.skip('needs mpi4py and mpiexec: pip install -e ".[distributed]"')
+    proc = run_workers("zero_optimizer.py")
+    assert proc.returncode == 0, _explain(proc)
+    for name in ("steps", "consolidated", "loaded"):
+        assert f"OK {name}" in proc.stdout, _explain(proc)

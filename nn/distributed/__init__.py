@@ -20,6 +20,7 @@ from .collectives import ReduceOp, all_gather, all_reduce, broadcast
 from .ddp import DistributedDataParallel
 from .world import barrier, get_backend, init, is_initialized, is_main_process, rank, world_size
 from .torch_names import destroy_process_group, get_rank, get_world_size, init_process_group, is_available
+from . import optim   # torch.distributed.optim: ZeroRedundancyOptimizer
 
 __all__ = ["init", "is_initialized", "rank", "world_size", "get_backend", "barrier", "is_main_process",
            "all_reduce", "broadcast", "all_gather", "ReduceOp", "DistributedDataParallel",
