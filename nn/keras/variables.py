@@ -172,8 +172,9 @@ class Variable(Tensor):
 
     @property
     def value(self):
-        """The current values as a plain Tensor."""
-        return self.detach()
+        """The variable itself, as Keras's torch backend's `variable.value` is its Parameter: a trainable
+        variable's value takes part in graphs, and `variable.value.grad` reads its gradient."""
+        return self
 
     trainable = property(lambda self: self.requires_grad, lambda self, value: self.requires_grad_(bool(value)),
                          doc="Whether the variable is trained (Keras's `variable.trainable`: whether it requires "

@@ -84,3 +84,21 @@ def test_iou_metrics_warn_that_float_weights_are_truncated():
     theirs = _iou_warnings(K)
     assert _iou_warnings(ours) == theirs
     assert [count for count, _ in theirs] == [1, 0, 0, 0, 0, 0, 0, 0]
+
+
+def _standalone_variable_gradient(K):
+    a = np.array([[3.0, 0.5], [-0.2, 2.0]], "float32")
+    trainable, frozen = K.Variable(a, name="m"), K.Variable(a, name="f", trainable=False)
+    value = K.ops.linalg.det(trainable.value)
+    value.backward()
+    return (round(float(K.ops.convert_to_numpy(value)), 5),
+            np.round(K.ops.convert_to_numpy(trainable.value.grad), 5).tolist(),
+            bool(trainable.value.requires_grad), bool(frozen.value.requires_grad))
+
+
+def test_standalone_variable_value_takes_part_in_gradients():
+    """On Keras's torch backend `keras.Variable(...).value` is the variable's Parameter, so a loss computed from
+    it backpropagates and `variable.value.grad` holds the gradient; nn.keras returned a detached copy (layer
+    weights' `.value` was already the weight), so `loss.backward()` raised 'does not require grad'."""
+    K, ours = fresh_sessions()
+    assert _standalone_variable_gradient(ours) == _standalone_variable_gradient(K)
