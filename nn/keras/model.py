@@ -160,7 +160,8 @@ class Model(TrainingSteps, StepFunctions, Layer):
 
     def save_weights(self, filepath, overwrite=True):
         """Write every weight (and a compiled model's optimizer variables) to a '.weights.h5' file in real Keras's
-        HDF5 layout; other names, or without h5py, a safetensors file (nn.save) that load_weights reads too."""
+        HDF5 layout; a '.safetensors' name, or without h5py, a safetensors file (nn.save) that load_weights reads
+        too; other names are refused, as Keras refuses them."""
         _check_path(filepath, "save_weights", "The filename must end in `.weights.h5`")
         weights_file.save(self, filepath, overwrite)
 

@@ -10,7 +10,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
-from autograd.errors import ArgumentRangeError, DimRangeError, ShapeError
+from autograd.errors import ArgumentRangeError, DimRangeError, IndexRangeError, ShapeError
 
 from .. import functional as F
 from . import settings
@@ -435,7 +435,14 @@ def take(x, indices, axis=None):
         indices = indices.astype(np.int64)
     _check_axis("take", axis, x)
     axis %= x.ndim
-    indices = ag.where(indices < 0, indices + x.shape[axis], indices)
+    size = x.shape[axis]
+    if indices.numel():   # counted from the end once only: -5 of 3 is no index
+        low, high = int(indices.min()), int(indices.max())
+        if low < -size or high >= size:
+            raise IndexRangeError(f"keras.ops.take: index {low if low < -size else high} is out of range for axis "
+                                  f"{axis} of size {size} (input shape {tuple(x.shape)}); indices must lie in "
+                                  f"[{-size}, {size})")
+    indices = ag.where(indices < 0, indices + size, indices)
     return x[(builtins.slice(None),) * axis + (indices,)]
 
 

@@ -40,6 +40,12 @@ def _input_layer_name(spec):
     return node.layer.name if node is not None else spec.name
 
 
+class InputStructureError(ValueError, KeyError):
+    """A dict of inputs without the model's input name: Keras's ValueError (its KeyError before the model is
+    built), printed as a sentence."""
+    __str__ = Exception.__str__
+
+
 class EmptyPopError(ValueError, IndexError):
     """pop() on a Sequential without layers: an IndexError, as Keras raises, and a ValueError, as we raised
     before."""
@@ -255,6 +261,15 @@ class Sequential(Model):
 
     def _checked_input(self, inputs):
         """The single input, checked against the declared input shape (rank and known sizes) when there is one."""
+        if isinstance(inputs, dict):   # as Keras's: the entry named as the Input layer (other keys are left unused)
+            name = None if self._input_spec is None else _input_layer_name(self._input_spec)
+            if name not in inputs:
+                raise InputStructureError(
+                    f"{self.name}: the structure of the inputs does not match the model's: got a dict with keys "
+                    f"{sorted(map(str, inputs))}, expected "
+                    f"{'one array' if name is None else f'one array (or a dict with the key {name!r})'}; pass the "
+                    "array itself, or name keras.Input(..., name=key) after the dict's key")
+            inputs = inputs[name]
         if isinstance(inputs, (list, tuple)):
             if len(inputs) != 1:
                 raise ValueError(f"{self.name}: a Sequential model takes one input array, got a {type(inputs).__name__} "

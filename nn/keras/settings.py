@@ -3,6 +3,7 @@ image_data_format, the dtype policy's slot, interactive logging, unsafe deserial
 flash attention and traceback filtering flags. floatx and epsilon are read when used (layers made after a
 fresh dtype policy, inputs, initializers, losses and metrics follow them)."""
 import logging
+import numbers
 import sys
 import warnings
 
@@ -207,12 +208,20 @@ def capped_epochs(epochs):
     return epochs
 
 
+class StepsTypeError(ValueError, TypeError):
+    """A number of steps that is no whole number (1.5, 'a'): the ValueError nn.keras raised first, and Keras's
+    TypeError."""
+
+
 def capped_steps(steps):
     """The steps per epoch, lowered to max_steps_per_epoch() (with Keras's warning) when that is set and smaller
     (or no steps were given). 0 means all the data, as None: Keras tests `steps or <the whole pass>`."""
-    if steps is not None and (isinstance(steps, bool) or not float(steps).is_integer() or steps < 0):
-        raise ValueError(f"steps (steps_per_epoch, validation_steps or steps=) must be a positive whole number or "
-                         f"None, got {steps!r}; leave it None to go through all the data")
+    if steps is not None:
+        whole = isinstance(steps, numbers.Real) and not isinstance(steps, bool) and float(steps).is_integer()
+        if not whole or steps < 0:   # Keras's range(steps) refuses a fraction with a TypeError
+            raise (ValueError if whole else StepsTypeError)(
+                f"steps (steps_per_epoch, validation_steps or steps=) must be a positive whole number or None, got "
+                f"{steps!r}; leave it None to go through all the data")
     cap = _state["max_steps_per_epoch"]
     if cap and (not steps or cap < steps):
         warnings.warn("Limiting steps_per_epoch to %d" % cap)

@@ -21,7 +21,8 @@ from .saving.keras_h5_weights import UnreadableFileError
 
 def save(model, filepath, overwrite=True):
     """Write model.weights to `filepath`: in Keras's HDF5 layout for a '.weights.h5' name (with the optimizer's
-    variables, as Keras), else as safetensors tensors 'weight_0', 'weight_1', ..."""
+    variables, as Keras), as safetensors tensors 'weight_0', 'weight_1', ... for a '.safetensors' name (or when
+    the HDF5 layout cannot be written); any other name is refused, as Keras refuses it."""
     filepath = os.fspath(filepath)
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"save_weights: {filepath} exists and overwrite=False")
@@ -31,6 +32,9 @@ def save(model, filepath, overwrite=True):
     if filepath.endswith(".keras"):   # load_weights would read it back as a whole-model archive
         raise ValueError(f"save_weights: the filename must end in `.weights.h5`, received filepath={filepath}; a "
                          "'.keras' file holds a whole model: write it with model.save(filepath)")
+    if not filepath.endswith((".weights.h5", ".safetensors")):   # Keras refuses any other name
+        raise ValueError(f"save_weights: the filename must end in `.weights.h5` (Keras's format; '.safetensors' "
+                         f"writes nn.keras's own), received filepath={filepath}; e.g. 'model.weights.h5'")
     if filepath.endswith(".weights.h5") and _save_keras_h5(model, filepath):
         return
     tensors, metadata = weight_arrays(model)
