@@ -46,30 +46,57 @@ def _split_sizes(left_size, right_size, total):
     return int(left), int(right)
 
 
+def _as_dataset(dataset):
+    """`dataset` as an nn.data Dataset: a NumPy array or a list/tuple of equal-length arrays as a TensorDataset (as
+    Keras's torch backend wraps them); anything else but a Dataset is Keras's TypeError."""
+    if isinstance(dataset, np.ndarray):
+        return TensorDataset(ag.tensor(dataset))
+    if isinstance(dataset, (list, tuple)):
+        if not (dataset and all(hasattr(a, "__len__") for a in dataset)):
+            raise TypeError("The `dataset` argument must be a `torch.utils.data.Dataset` object, or a list/tuple of "
+                            f"arrays. Received: dataset={dataset} of type {type(dataset)}")
+        return TensorDataset(*(ag.tensor(np.asarray(a)) for a in dataset))
+    if not isinstance(dataset, Dataset):
+        raise TypeError(f"Unsupported dataset type: {type(dataset)} (pass a NumPy array, a list/tuple of arrays of "
+                        "one length, or an nn.data Dataset)")
+    return dataset
+
+
 def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=None, preferred_backend=None):
     """(left, right): two nn.data Subsets of `dataset` (a NumPy array, a list/tuple of equal-length arrays or an
-    nn.data Dataset), left the first left_size examples and right the last right_size (fractions or counts, either
-    one defaulting to the rest), after a shuffle of the examples with Python's random.Random(seed) when `shuffle`.
+    nn.data Dataset) of left_size and right_size examples (fractions or counts, either one defaulting to the rest).
 
-    Keras returns tf.data or torch datasets; deepgrad returns nn.data Subsets (fit takes them; their items are
-    tuples of Tensors). Unlike Keras on its torch backend, which always splits at random, shuffle=False keeps the
-    order, as Keras documents and does on TensorFlow. `preferred_backend` is accepted for Keras's signature."""
-    if isinstance(dataset, np.ndarray):
-        dataset = TensorDataset(ag.tensor(dataset))
-    elif isinstance(dataset, (list, tuple)) and dataset and all(hasattr(a, "__len__") for a in dataset):
-        dataset = TensorDataset(*(ag.tensor(np.asarray(a)) for a in dataset))
-    elif not isinstance(dataset, Dataset):
-        raise TypeError("The `dataset` argument must be a `torch.utils.data.Dataset` object, or a list/tuple of "
-                        f"arrays. Received: dataset={dataset} of type {type(dataset)}")
+    As Keras's torch backend (the default here): the two sizes must cover the dataset, and the examples are split
+    at random by PyTorch's random_split: from the global stream (ag.manual_seed) when not shuffling, from a
+    generator seeded with `seed` when shuffling. With preferred_backend='tensorflow', as Keras's TensorFlow path:
+    the examples in order (or shuffled by Python's random seeded with `seed`), left the first left_size and right
+    the last right_size. Keras returns torch (or tf.data) datasets; deepgrad returns nn.data Subsets (fit takes
+    them; their items are tuples of Tensors)."""
+    dataset = _as_dataset(dataset)
     if right_size is None and left_size is None:
         raise ValueError("At least one of the `left_size` or `right_size` must be specified. Received: "
                          "left_size=None and right_size=None")
     total = len(dataset)
     left, right = _split_sizes(left_size, right_size, total)
-    order = list(range(total))
+    if preferred_backend is not None and preferred_backend != "torch":
+        order = list(range(total))
+        if shuffle:
+            random.seed(random.randint(0, int(1e6)) if seed is None else seed)   # Keras reseeds the global random
+            random.shuffle(order)
+        return Subset(dataset, order[:left]), Subset(dataset, order[total - right:])
+    if left + right != total:
+        raise ValueError("Sum of input lengths does not equal the length of the input dataset! (split_dataset on "
+                         f"Keras's torch backend: left_size {left} + right_size {right} must be the dataset's "
+                         f"{total} examples; give only one of them, or preferred_backend='tensorflow')")
+    generator = None
     if shuffle:
-        random.Random(random.randint(0, int(1e6)) if seed is None else seed).shuffle(order)
-    return Subset(dataset, order[:left]), Subset(dataset, order[total - right:])
+        generator = ag.Generator()
+        if seed is None:
+            generator.seed()
+        else:
+            generator.manual_seed(seed)
+    order = ag.randperm(total, generator=generator).tolist()
+    return Subset(dataset, order[:left]), Subset(dataset, order[left:])
 
 
 def get_source_inputs(tensor):

@@ -409,8 +409,9 @@ def test_text_dataset_errors_match_keras(tmp_path):
 
 @pytest.mark.parametrize("left,right", [(0.75, None), (None, 3), (5, 2), (0.5, 0.25)])
 def test_split_dataset_sizes_and_order(left, right):
+    """Keras's TensorFlow path (its torch one splits at random: tests/keras/test_keras_leftovers14.py)."""
     x, y = np.arange(24, dtype="float32").reshape(12, 2), np.arange(12)
-    a, b = dk.utils.split_dataset((x, y), left_size=left, right_size=right)
+    a, b = dk.utils.split_dataset((x, y), left_size=left, right_size=right, preferred_backend="tensorflow")
     from keras.src.utils.dataset_utils import _rescale_dataset_split_sizes
     real_keras()
     n_left, n_right = _rescale_dataset_split_sizes(left, right, 12)
@@ -421,7 +422,7 @@ def test_split_dataset_sizes_and_order(left, right):
 
 def test_split_dataset_shuffle_is_seeded_like_keras():
     import random
-    a, b = dk.utils.split_dataset(np.arange(10), left_size=6, shuffle=True, seed=4)
+    a, b = dk.utils.split_dataset(np.arange(10), left_size=6, shuffle=True, seed=4, preferred_backend="tensorflow")
     order = list(range(10))
     random.seed(4)
     random.shuffle(order)   # Keras's (TensorFlow path) shuffle of the examples
