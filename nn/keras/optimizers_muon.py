@@ -4,6 +4,8 @@ interpolation of a fast iterate and its running average), with Keras's defaults 
 import math
 import re
 
+import numpy as np
+
 from autograd import arrays
 
 from .optimizer_base import Optimizer
@@ -54,8 +56,11 @@ class Muon(Optimizer):
         m = state.setdefault("momentum", xp.zeros_like(w))
         if adamw:
             v = state.setdefault("velocity", xp.zeros_like(w))
-            t = self.iterations + 1
-            alpha = lr * self.adam_lr_ratio * math.sqrt(1 - self.adam_beta_2 ** t) / (1 - self.adam_beta_1 ** t)
+            # Keras's step size: every factor in the weight's dtype (float32 powers and square root)
+            real = w.dtype.type if w.dtype in (np.float32, np.float64) else np.float64
+            t = real(self.iterations + 1)
+            rate = real(real(lr) * self.adam_lr_ratio)
+            alpha = rate * np.sqrt(1 - real(self.adam_beta_2) ** t) / (1 - real(self.adam_beta_1) ** t)
             m += (g - m) * (1 - self.adam_beta_1)
             v += (g * g - v) * (1 - self.adam_beta_2)
             w -= (m * alpha / (xp.sqrt(v) + self.epsilon)).astype(w.dtype, copy=False)
