@@ -282,6 +282,8 @@ class TensorFunction(Function):
             ctx = _applying.slots.pop()
         if ctx is None:
             return out
+        if type(out) is not tuple and out._node is ctx and id(out._data) in getattr(ctx, "_non_diff", ()):
+            out = out.detach()   # a lone output marked non-differentiable requires no grad, as in PyTorch
         return _take_dirty(ctx, args, _with_plain_outputs(ctx, out))
 
     def __init__(self, *args, **kwargs):
