@@ -317,3 +317,52 @@ def test_sparse_sum_shows_pytorchs_node_with_its_gradient(dim):
     theirs = run(torch)
     assert ours[0] == theirs[0]
     np.testing.assert_array_equal(ours[1], theirs[1])
+
+
+# ----- a lone output marked non-differentiable requires no grad ------------------------------------------------
+
+@pytest.mark.parametrize("style", ["setup_context", "ctx_forward"])
+@pytest.mark.parametrize("k", [0.0, 3.0])
+def test_lone_output_marked_non_differentiable_requires_no_grad_as_in_pytorch(style, k):
+    """PyTorch returns a tensor that requires no grad and has no grad_fn; deepgrad's single output kept the node
+    (the mark was honoured only for tuple outputs)."""
+    def run(lib):
+        if style == "setup_context":
+            class Scale(lib.autograd.Function):
+                @staticmethod
+                def forward(x, k):
+                    return x * k
+
+                @staticmethod
+                def setup_context(ctx, inputs, output):
+                    ctx.k = inputs[1]
+                    if inputs[1] == 0:
+                        ctx.mark_non_differentiable(output)
+
+                @staticmethod
+                def backward(ctx, g):
+                    return g * ctx.k, None
+        else:
+            class Scale(lib.autograd.Function):
+                @staticmethod
+                def forward(ctx, x, k):
+                    ctx.k = k
+                    y = x * k
+                    if k == 0:
+                        ctx.mark_non_differentiable(y)
+                    return y
+
+                @staticmethod
+                def backward(ctx, g):
+                    return g * ctx.k, None
+        x = lib.ones(2, requires_grad=True)
+        y = Scale.apply(x, k)
+        shown = (y.requires_grad, y.grad_fn is None, y.tolist())
+        if y.requires_grad:
+            y.sum().backward()
+            shown += (x.grad.tolist(),)
+        return shown
+    ours = run(ag)
+    assert ours[0] == (k != 0)
+    torch = require_torch()
+    assert ours == run(torch)
