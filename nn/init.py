@@ -41,10 +41,12 @@ def calculate_gain(nonlinearity, param=None):
     if nonlinearity == "leaky_relu":
         slope = 0.01 if param is None else param
         if isinstance(slope, bool) or not isinstance(slope, (int, float)):
-            raise ValueError(f"calculate_gain: leaky_relu's negative slope must be a number, got {param!r}")
+            raise ValueError(f"negative_slope {param} not a valid number (calculate_gain: leaky_relu's negative slope "
+                             f"must be a number, got {param!r})")
         return math.sqrt(2.0 / (1 + slope ** 2))
     if nonlinearity not in _GAINS:
-        raise ValueError(f"calculate_gain: unknown nonlinearity {nonlinearity!r}; known: "
+        raise ValueError(f"Unsupported nonlinearity {nonlinearity} (calculate_gain: unknown nonlinearity "
+                         f"{nonlinearity!r}); known: "
                          f"{', '.join(sorted(_GAINS) + ['leaky_relu'])}")
     return _GAINS[nonlinearity]
 
@@ -219,7 +221,8 @@ def orthogonal_(tensor, gain=1.0, generator=None):
     dtype, the tensor's trailing dims flattened into columns (rows or columns orthonormal, whichever are
     fewer)."""
     if tensor.ndim < 2:
-        raise ValueError(f"orthogonal_: needs a tensor with at least 2 dimensions, got shape {tuple(tensor.shape)}")
+        raise ValueError("Only tensors with 2 or more dimensions are supported (orthogonal_: needs a tensor with at "
+                         f"least 2 dimensions, got shape {tuple(tensor.shape)})")
     if tensor.numel() == 0:
         return tensor
     rows = tensor.shape[0]
@@ -240,7 +243,8 @@ def orthogonal_(tensor, gain=1.0, generator=None):
 def eye_(tensor):
     """Fill a 2-D tensor with the identity matrix (ones on the diagonal, zeros elsewhere)."""
     if tensor.ndim != 2:
-        raise ValueError(f"eye_: needs a 2-D tensor, got shape {tuple(tensor.shape)}")
+        raise ValueError(f"Only tensors with 2 dimensions are supported (eye_: needs a 2-D tensor, got shape "
+                         f"{tuple(tensor.shape)})")
     return _fill(tensor, np.eye(*tensor.shape))
 
 
@@ -249,7 +253,8 @@ def dirac_(tensor, groups=1):
     """Fill a 3-, 4- or 5-D convolution weight with the Dirac delta: the convolution then copies its first
     input channels (in each of `groups` groups) to its outputs."""
     if tensor.ndim not in (3, 4, 5):
-        raise ValueError(f"dirac_: needs a 3-, 4- or 5-D tensor (a conv weight), got shape {tuple(tensor.shape)}")
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported (dirac_: needs a 3-, 4- or 5-D "
+                         f"tensor, a conv weight; got shape {tuple(tensor.shape)})")
     out_channels = tensor.shape[0]
     if groups < 1 or out_channels % groups:
         raise ValueError(f"dirac_: the {out_channels} output channels (dim 0 of shape {tuple(tensor.shape)}) "
@@ -268,7 +273,8 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     """Fill a 2-D tensor with N(0, std**2) values, then zero ceil(sparsity * rows) random entries per column
     (their rows drawn, as in PyTorch, from the global generator)."""
     if tensor.ndim != 2:
-        raise ValueError(f"sparse_: needs a 2-D tensor, got shape {tuple(tensor.shape)}")
+        raise ValueError(f"Only tensors with 2 dimensions are supported (sparse_: needs a 2-D tensor, got shape "
+                         f"{tuple(tensor.shape)})")
     if not 0 <= sparsity <= 1:
         raise ValueError(f"sparse_: sparsity is the fraction of zeros per column, in [0, 1]; got {sparsity}")
     rows, cols = tensor.shape

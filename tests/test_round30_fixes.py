@@ -366,3 +366,21 @@ def test_lone_output_marked_non_differentiable_requires_no_grad_as_in_pytorch(st
     assert ours[0] == (k != 0)
     torch = require_torch()
     assert ours == run(torch)
+
+
+# ----- nn.init's refusals begin with PyTorch's sentence ----------------------------------------------------------
+
+@pytest.mark.parametrize("case", ["gain", "slope", "dirac", "eye", "orthogonal", "sparse"])
+def test_init_refusals_say_pytorchs_sentence_first(case):
+    def make(lib):
+        init = (__import__("nn").init if lib is ag else lib.nn.init)
+        calls = {"gain": lambda: init.calculate_gain("gelu"), "slope": lambda: init.calculate_gain("leaky_relu", "x"),
+                 "dirac": lambda: init.dirac_(lib.empty(3, 2)), "eye": lambda: init.eye_(lib.empty(3)),
+                 "orthogonal": lambda: init.orthogonal_(lib.empty(3)), "sparse": lambda: init.sparse_(lib.empty(3), 0.5)}
+        calls[case]()
+    with pytest.raises(ValueError) as ours:
+        make(ag)
+    torch = require_torch()
+    with pytest.raises(ValueError) as theirs:
+        make(torch)
+    assert str(ours.value).startswith(str(theirs.value))
