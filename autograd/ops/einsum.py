@@ -7,6 +7,7 @@ from ..tensor import Tensor
 from .arrange import diagonal
 from .dims import check_tensor
 from ..errors import DtypeError, ShapeError
+from .einsum_pairs import contract
 from .einsum_sublist import sublist_equation
 
 
@@ -18,7 +19,7 @@ class Einsum(Function):
         ctx.output = output
         ctx.shapes = [o.shape for o in operands]
         ctx.save_for_backward(*operands)
-        out = ctx.xp.einsum(",".join(subscripts) + "->" + output, *operands)
+        out = contract(ctx.xp, subscripts, output, operands)
         # a product comes out row-major, as PyTorch's mostly does (NumPy may order its axes otherwise, and a
         # dropout mask or random fill follows the layout); one operand stays a view, as PyTorch's permute
         return out if len(operands) == 1 or out.flags.c_contiguous else ctx.xp.ascontiguousarray(out)
@@ -47,7 +48,7 @@ def _operand_grad(ctx, gy, operands, k):
             g = g.reshape([sizes[c] if c in kept else 1 for c in target]).expand(*[sizes[c] for c in target])
         return unbroadcast(g, ctx.shapes[k])
     xp = ctx.xp
-    g = xp.einsum(equation, gy, *[o for _, o in others])
+    g = contract(xp, [ctx.output] + [s for s, _ in others], kept, [gy] + [o for _, o in others])
     # letters summed inside operand k alone: its gradient is the same along them
     if kept != target:
         g = xp.broadcast_to(g.reshape([sizes[c] if c in kept else 1 for c in target]), [sizes[c] for c in target])
