@@ -77,3 +77,26 @@ def test_pytree_maps_tensors_inside_containers():
     np.testing.assert_array_equal(x.grad.numpy(), [8.0, 8.0])
     leaves, spec = tree_flatten(tree)
     assert len(leaves) == 3 and leaves[0] is x and tree_unflatten(leaves, spec)["c"][0] is leaves[2]
+
+
+def _weight_norm_warnings(nn_module, utils):
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        utils.weight_norm(nn_module.Linear(2, 3))
+        utils.remove_weight_norm(utils.weight_norm(nn_module.Linear(2, 3), name="bias", dim=None), name="bias")
+        utils.parametrizations.weight_norm(nn_module.Linear(2, 3))
+    return [(w.category.__name__, "deprecated in favor of" in str(w.message),
+             "parametrizations.weight_norm" in str(w.message), w.filename == __file__) for w in caught]
+
+
+def test_deprecated_weight_norm_warns_as_pytorchs():
+    """DINO's DINOHead wraps its last layer in `nn.utils.weight_norm`, which PyTorch 2.13 marks deprecated with a
+    FutureWarning on each call (pointing to nn.utils.parametrizations.weight_norm); deepgrad said nothing. The
+    parametrizations form stays silent in both."""
+    torch = require_torch()
+    import nn
+    ours = _weight_norm_warnings(nn, nn.utils)
+    theirs = _weight_norm_warnings(torch.nn, torch.nn.utils)
+    assert [w[:3] for w in ours] == [w[:3] for w in theirs] == [("FutureWarning", True, True)] * 2
+    assert all(w[3] for w in ours)       # reported at the caller's line

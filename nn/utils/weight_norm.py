@@ -1,6 +1,8 @@
 """Weight normalisation as PyTorch's torch.nn.utils.weight_norm / remove_weight_norm: the weight re-expressed as
 a magnitude `weight_g` and a direction `weight_v` (both Parameters), recomputed before every forward as
 `weight_v * (weight_g / norm_except_dim(weight_v, dim))`."""
+import warnings
+
 import autograd as ag
 from autograd.function import named as _named
 
@@ -55,7 +57,10 @@ class _NotAParameter(ValueError, KeyError):
 
 def weight_norm(module, name="weight", dim=0):
     """Replace the parameter `name` of `module` by `name_g` (its norm over every dim but `dim`; dim=None: the whole
-    tensor) and `name_v` (its direction), and recompute it from them before each forward. Returns the module."""
+    tensor) and `name_v` (its direction), and recompute it from them before each forward. Returns the module.
+    Deprecated, as in PyTorch (a FutureWarning on each call): nn.utils.parametrizations.weight_norm is its successor."""
+    warnings.warn("`nn.utils.weight_norm` is deprecated in favor of `nn.utils.parametrizations.weight_norm`.",
+                  FutureWarning, stacklevel=2)
     for hook in module._forward_pre_hooks.values():
         if isinstance(hook, WeightNorm) and hook.name == name:
             raise RuntimeError(f"weight_norm: {type(module).__name__}.{name} already has weight normalisation; "
