@@ -72,6 +72,9 @@ class Function:
     #: the node's name as PyTorch shows it where the class name does not give it; set on a node by a composite
     #: op whose PyTorch counterpart is one node (see `named`)
     torch_name = None
+    #: True for a node some of whose outputs PyTorch makes with other nodes (LSTM's cell state, made beside h by one
+    #: fused cell): `shown_output(idx)` is the node such an output (idx > 0) shows as grad_fn and in next_functions
+    shows_outputs = False
     #: True for the arithmetic ops whose number operands PyTorch wraps as tensors: next_functions lists them, as
     #: (None, 0), as it lists a tensor that needs no gradient (other ops list their tensor arguments only)
     number_edges = False
@@ -300,6 +303,8 @@ class Function:
                     pairs.append((None, 0))
             elif isinstance(parent, Tensor):
                 pairs.append((accumulator(parent), 0))
+            elif idx and parent.shows_outputs:
+                pairs.append((parent.shown_output(idx), 0))
             else:
                 pairs.append((shown(parent), idx))
         return tuple(pairs)

@@ -53,6 +53,16 @@ class ShownNode:
         return f"<{self._name} object at {id(self):#x}>"
 
 
+class At:
+    """A tree entry standing for output `index` of the node `entry` (PyTorch's nodes with several outputs, such as
+    UnsafeSplitBackward0's chunks): next_functions lists that node with this output index."""
+
+    __slots__ = ("entry", "index")
+
+    def __init__(self, entry, index):
+        self.entry, self.index = entry, index
+
+
 class ShownEdges:
     """What a node shows as next_functions: the tree of display nodes over the inputs' edges (see show_graph)."""
 
@@ -78,6 +88,8 @@ def shown_pairs(tree, edges, seq):
             return None, 0
         if isinstance(entry, int):
             return edges[entry]
+        if isinstance(entry, At):
+            return edge(entry.entry)[0], entry.index
         key = id(entry)   # a subtree given twice is one node, as PyTorch's graph shares it
         if key not in built:
             name, below, *hook_on = entry
@@ -87,10 +99,13 @@ def shown_pairs(tree, edges, seq):
 
 
 def own_shown_pairs(node, tree):
-    """The pairs `node` shows for `tree` over its own next_functions edges (a fused node showing PyTorch's nodes
-    below it), built on the first look and kept; edges a show_graph call set on it take precedence."""
+    """The pairs `node` shows for `tree` (or for what the callable `tree` returns, asked only on the first look)
+    over its own next_functions edges (a fused node showing PyTorch's nodes below it), built on the first look and
+    kept; edges a show_graph call set on it take precedence."""
     display = node.__dict__.get("shown_edges")
     if display is None:
+        if callable(tree):
+            tree = tree()
         pairs = shown_pairs(tree, Function.next_functions.fget(node), node._sequence_nr())
         display = node.shown_edges = ShownEdges(tree, (), node._sequence_nr())
         display._pairs = pairs
@@ -102,7 +117,9 @@ def _edge_of(place):
     if place is None:
         return None, 0
     parent, idx = place
-    return (accumulator(parent), 0) if isinstance(parent, Tensor) else (shown(parent), idx)
+    if isinstance(parent, Tensor):
+        return accumulator(parent), 0
+    return (parent.shown_output(idx), 0) if idx and parent.shows_outputs else (shown(parent), idx)
 
 
 def show_graph(out, name, tree, *inputs):

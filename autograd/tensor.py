@@ -126,7 +126,11 @@ class Tensor:
     def grad_fn(self):
         """The op (graph node) that made this tensor, or None for a leaf."""
         node = self._node
-        return None if node is None else _shown(node)
+        if node is None:
+            return None
+        if self._out_idx and getattr(node, "shows_outputs", False):
+            return node.shown_output(self._out_idx)   # an output PyTorch makes with a node of its own
+        return _shown(node)
 
     @property
     def data(self):

@@ -240,3 +240,59 @@ def test_zero_redundancy_optimizer_on_two_processes():
     assert proc.returncode == 0, _explain(proc)
     for name in ("steps", "consolidated", "loaded"):
         assert f"OK {name}" in proc.stdout, _explain(proc)
+
+
+# ----- 3. the nodes of recurrent cells' outputs -------------------------------------------------------------------------
+def _tree(node, index=0, depth=0):
+    """The next_functions walk below `node` as nested (name, output index, children), to depth 9."""
+    if node is None:
+        return None
+    children = [] if depth > 9 else [_tree(n, i, depth + 1) for n, i in node.next_functions]
+    return (node.name(), index, children)
+
+
+_CELLS = [("LSTMCell", {}), ("LSTMCell", {"bias": False}), ("GRUCell", {}), ("GRUCell", {"bias": False}),
+          ("RNNCell", {}), ("RNNCell", {"nonlinearity": "relu", "bias": False})]
+
+
+@pytest.mark.parametrize("unbatched", [False, True])
+@pytest.mark.parametrize("state", ["none", "given", "requires grad"])
+@pytest.mark.parametrize("cell, options", _CELLS, ids=lambda v: str(v) if isinstance(v, str) else "-".join(v) or "")
+def test_cell_outputs_show_pytorch_nodes(cell, options, state, unbatched):
+    torch = _torch()
+    trees = []
+    for lib, nn_mod in ((ag, pytest.importorskip("nn")), (torch, torch.nn)):
+        lib.manual_seed(0)
+        module = getattr(nn_mod, cell)(3, 2, **options)
+        x = lib.randn(3) if unbatched else lib.randn(2, 3)
+        shape = (2,) if unbatched else (2, 2)
+        hx = None
+        if state != "none":
+            h0, c0 = (lib.randn(*shape, requires_grad=state == "requires grad") for _ in range(2))
+            hx = (h0, c0) if cell == "LSTMCell" else h0
+        out = module(x, hx)
+        outs = out if isinstance(out, tuple) else (out,)
+        trees.append([_tree(o.grad_fn) for o in outs] + [_tree(o.grad_fn) for o in outs])   # asked twice
+    assert trees[0] == trees[1]
+
+
+def test_lstm_cell_state_node_is_the_one_under_h():
+    nn = pytest.importorskip("nn")
+    cell = nn.LSTMCell(3, 4)
+    h, c = cell(ag.randn(2, 3))
+    assert c.grad_fn.name() == "AddBackward0" and h.grad_fn.name() == "MulBackward0"
+    assert c.grad_fn is h.grad_fn.next_functions[1][0].next_functions[0][0]
+    assert (c * 2).grad_fn.next_functions[0][0] is c.grad_fn
+    with pytest.raises(RuntimeError, match="only shows PyTorch's graph"):
+        c.grad_fn.register_hook(lambda *grads: None)
+    (h.sum() + c.sum()).backward()
+    assert cell.weight_hh.grad is not None and cell.bias_ih.grad is not None
+    from nn.distributed.reducer import count_edges
+    assert count_edges((h, c), list(cell.parameters())) == [1, 1, 1, 1]   # DDP: one gradient per parameter
+
+
+def test_linear_without_bias_shows_its_edges_twice():
+    nn = pytest.importorskip("nn")
+    y = nn.functional.linear(ag.randn(2, 3), ag.randn(4, 3, requires_grad=True))
+    first = y.grad_fn.next_functions
+    assert y.grad_fn.next_functions == first and first[1][0].name() == "TBackward0"   # the second look crashed

@@ -13,7 +13,11 @@ loops over preallocated buffers on `cpu`) runs that time loop instead, and one t
 fallback (other dtypes, other backends). Gate order is PyTorch's: LSTM i, f, g, o;
 GRU r, z, n.
 """
+import weakref
+
 from ..function import Function
+from ..shown_nodes import own_shown_pairs
+from . import cell_graphs
 from .linalg import product
 
 
@@ -61,7 +65,7 @@ class Cell(Function):
 
     def forward(ctx, gates_x, h_prev, c_prev, w_hh, b_hh, mode):
         h, c, cache = _step(mode, ctx.device, gates_x, h_prev, c_prev, w_hh.T, b_hh)
-        ctx.mode = mode
+        ctx.mode, ctx.biased = mode, b_hh is not None
         ctx.save_for_backward(h_prev, c_prev, w_hh, cache)
         return (h, c) if mode == "lstm" else h
 
@@ -76,6 +80,28 @@ class Cell(Function):
                 g_h += g_direct
         return (g_x if need[0] else None, g_h, g_c if need[2] else None,
                 product(ctx.xp, g_hid.T, h_prev) if need[3] else None, g_hid.sum(axis=0) if need[4] else None, None)
+
+    # ----- what PyTorch's graph shows (display only: cell_graphs.py) --------------------------------------------
+    shows_outputs = True   # LSTM's c: PyTorch's AddBackward0, made beside h's MulBackward0
+
+    def name(self):
+        """PyTorch's node on the cell's output: LSTM's h = o * tanh(c) MulBackward0, GRU's AddBackward0, RNN's
+        TanhBackward0 / ReluBackward0."""
+        return self.torch_name or cell_graphs.TOP[self.mode]
+
+    @property
+    def next_functions(self):
+        """The edges of PyTorch's node on the output, through display nodes for its gates, chunks and linear."""
+        return own_shown_pairs(self, lambda: cell_graphs.shown_tree(self.mode, Function.next_functions.fget(self),
+                                                                    self.biased))
+
+    def shown_output(self, idx):
+        """LSTM's c (output 1): PyTorch's AddBackward0 (f * c_prev + i * g), the node under h's tanh. Its `runs_in`
+        (a weak reference) is this node, for walks of the graph that runs (DDP counts the edges into each
+        parameter)."""
+        shown = self.next_functions[1][0].next_functions[0][0]
+        shown.runs_in = weakref.ref(self)
+        return shown
 
 
 class Recurrence(Function):

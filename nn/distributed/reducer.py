@@ -59,6 +59,8 @@ def count_edges(outputs, params):
     stack, seen = [], set()
     for t in _tensors(outputs):
         node = t.grad_fn
+        if getattr(node, "runs_in", None) is not None:   # an output shown with PyTorch's node (LSTM's c): the
+            node = node.runs_in()                         # fused node that computes it
         if node is None:
             if id(t) in position and t.requires_grad:
                 counts[position[id(t)]] += 1

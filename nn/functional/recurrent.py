@@ -4,7 +4,6 @@ recurrence over a sequence, with their argument checks. The ops live in autograd
 import numpy as np
 
 from autograd import Tensor
-from autograd.function import named
 from autograd.ops.dims import check_tensor
 from autograd.ops.recurrent import WIDTH, Cell, Recurrence, Unbind
 from autograd import autocast_state as autocast
@@ -45,9 +44,7 @@ def lstm_cell(gates_x, h_prev, c_prev, w_hh, b_hh=None):
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("lstm_cell", lstm_cell, gates_x, h_prev, c_prev, w_hh, b_hh)
     _check_cell("lstm_cell", gates_x, h_prev, w_hh, b_hh, 4, c_prev)
-    h, c = Cell.apply(gates_x, h_prev, c_prev, w_hh, b_hh, "lstm")
-    # one node makes both; PyTorch's h comes from its last product o * tanh(c)
-    return named(h, "MulBackward0"), c
+    return Cell.apply(gates_x, h_prev, c_prev, w_hh, b_hh, "lstm")   # one node makes both, shown as PyTorch's
 
 
 def gru_cell(gates_x, h_prev, w_hh, b_hh=None):
@@ -59,7 +56,7 @@ def gru_cell(gates_x, h_prev, w_hh, b_hh=None):
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("gru_cell", gru_cell, gates_x, h_prev, w_hh, b_hh)
     _check_cell("gru_cell", gates_x, h_prev, w_hh, b_hh, 3)
-    return named(Cell.apply(gates_x, h_prev, None, w_hh, b_hh, "gru"), "AddBackward0")   # PyTorch's last node
+    return Cell.apply(gates_x, h_prev, None, w_hh, b_hh, "gru")   # shown as PyTorch's last node (AddBackward0)
 
 
 def rnn_tanh_cell(gates_x, h_prev, w_hh, b_hh=None):
@@ -67,7 +64,7 @@ def rnn_tanh_cell(gates_x, h_prev, w_hh, b_hh=None):
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("rnn_tanh_cell", rnn_tanh_cell, gates_x, h_prev, w_hh, b_hh)
     _check_cell("rnn_tanh_cell", gates_x, h_prev, w_hh, b_hh, 1)
-    return named(Cell.apply(gates_x, h_prev, None, w_hh, b_hh, "rnn_tanh"), "TanhBackward0")
+    return Cell.apply(gates_x, h_prev, None, w_hh, b_hh, "rnn_tanh")
 
 
 def rnn_relu_cell(gates_x, h_prev, w_hh, b_hh=None):
@@ -75,7 +72,7 @@ def rnn_relu_cell(gates_x, h_prev, w_hh, b_hh=None):
     if autocast.active and autocast.state.casting:   # ag.autocast: PyTorch's cast for this op (autograd/amp)
         return autocast.run("rnn_relu_cell", rnn_relu_cell, gates_x, h_prev, w_hh, b_hh)
     _check_cell("rnn_relu_cell", gates_x, h_prev, w_hh, b_hh, 1)
-    return named(Cell.apply(gates_x, h_prev, None, w_hh, b_hh, "rnn_relu"), "ReluBackward0")
+    return Cell.apply(gates_x, h_prev, None, w_hh, b_hh, "rnn_relu")
 
 
 def recurrence(mode, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False, held=None):

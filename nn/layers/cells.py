@@ -48,7 +48,7 @@ class RNNCellBase(CellWeights, Module):
             raise ShapeError(f"{self!r}: expected input (B, {self.input_size}) or unbatched ({self.input_size},), "
                              f"got shape {getattr(input, 'shape', input)}")
         if input.ndim == 1:
-            return input.reshape(1, self.input_size), True
+            return input.unsqueeze(0), True   # unsqueeze, squeeze: PyTorch's nodes around an unbatched step
         return input, False
 
     def _state(self, state, x, unbatched, name):
@@ -61,7 +61,7 @@ class RNNCellBase(CellWeights, Module):
             raise ShapeError(f"{self!r}: {name} must have shape {expected} to match the input "
                              f"({'unbatched' if unbatched else f'batch {batch}'}), got "
                              f"{getattr(state, 'shape', type(state).__name__)}")
-        return state.reshape(1, self.hidden_size) if unbatched else state
+        return state.unsqueeze(0) if unbatched else state
 
     def _gates_x(self, x):
         return F.linear(x, self.weight_ih, self.bias_ih)
@@ -94,7 +94,7 @@ class RNNCell(RNNCellBase):
         h = self._state(hx, x, unbatched, "hx")
         step = F.rnn_tanh_cell if self.nonlinearity == "tanh" else F.rnn_relu_cell
         h = step(self._gates_x(x), h, self.weight_hh, self.bias_hh)
-        return h.reshape(self.hidden_size) if unbatched else h
+        return h.squeeze(0) if unbatched else h
 
 
 class LSTMCell(RNNCellBase):
@@ -118,7 +118,7 @@ class LSTMCell(RNNCellBase):
         c = self._state(hx[1], x, unbatched, "c")
         h, c = F.lstm_cell(self._gates_x(x), h, c, self.weight_hh, self.bias_hh)
         if unbatched:
-            return h.reshape(self.hidden_size), c.reshape(self.hidden_size)
+            return h.squeeze(0), c.squeeze(0)
         return h, c
 
 
@@ -137,4 +137,4 @@ class GRUCell(RNNCellBase):
         x, unbatched = self._batched(input)
         h = self._state(hx, x, unbatched, "hx")
         h = F.gru_cell(self._gates_x(x), h, self.weight_hh, self.bias_hh)
-        return h.reshape(self.hidden_size) if unbatched else h
+        return h.squeeze(0) if unbatched else h
