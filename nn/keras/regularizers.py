@@ -39,6 +39,10 @@ class L1(L1L2):
     def __init__(self, l1=0.01):
         super().__init__(l1=l1)
 
+    def __call__(self, weight):
+        # Keras's L1 is the product alone (a MulBackward0 node), where L1L2 adds its terms to a zero
+        return self.l1 * as_weight(weight).abs().sum()
+
     def get_config(self):
         """{'l1': ...}, the factor as Keras keeps it: a float32 tensor (0.1 reads back as 0.10000000149011612)."""
         return {"l1": float(np.float32(self.l1))}
@@ -49,6 +53,11 @@ class L2(L1L2):
 
     def __init__(self, l2=0.01):
         super().__init__(l2=l2)
+
+    def __call__(self, weight):
+        # Keras's L2 is the product alone (a MulBackward0 node), where L1L2 adds its terms to a zero
+        weight = as_weight(weight)
+        return self.l2 * (weight * weight).sum()
 
 
 def get(identifier):
