@@ -393,6 +393,9 @@ def compile(model, optimizer="rmsprop", loss=None, loss_weights=None, metrics=No
         if metrics is None and weighted_metrics is None:
             metrics, weighted_metrics = earlier._specs[2:]
     model._compiled = KerasCompiled(model, optimizer, loss, loss_weights, metrics, weighted_metrics, jit_compile)
+    if isinstance(earlier, KerasCompiled) and getattr(earlier, "build_draws_taken", False) and \
+            given["loss"] is None and given["metrics"] is None and given["weighted_metrics"] is None:
+        model._compiled.build_draws_taken = True   # Keras keeps the built loss and metrics: no batch read to build
     if auto_scale_loss and _policy_name(model) == "mixed_float16" and not isinstance(
             model._compiled.optimizer, LossScaleOptimizer):   # as Keras: float16 training scales its loss
         model._compiled.optimizer = LossScaleOptimizer(model._compiled.optimizer, name="loss_scale_optimizer")
