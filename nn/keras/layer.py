@@ -995,6 +995,8 @@ class Layer(Module, metaclass=_LayerType):
                 args = (map_structure(lambda v: _autocast(v, cast_to), args[0]),) + args[1:]
             if (kwargs or len(args) > 1) and self._convert_input_args:
                 args, kwargs = convert_other_arguments(self, args, kwargs, cast_to)
+            if len(args) == 1 and not kwargs and not in_shape_probe() and self._builds_by_running():
+                self._build_by_symbolic_run(args[0])
             self._build_by_name(args, kwargs)
             self._build_for(args[0])
         elif not self.built:
@@ -1180,6 +1182,20 @@ class Layer(Module, metaclass=_LayerType):
         return not self.built and type(self).build is Layer.build and \
             not getattr(type(self), "__module__", "").startswith("nn.keras") and \
             any(isinstance(child, Layer) and not child.built for child in self.children())
+
+    def _build_by_symbolic_run(self, inputs):
+        """Keras's first eager call of a user layer without build() that holds unbuilt sub-layers: its call runs once
+        on symbolic stand-ins of the inputs (building the sub-layers) before the real call; the outputs of that run
+        are new KerasTensors (they take names from the session's counter). A call that fails there is left to the
+        real call, as Keras leaves it."""
+        def stand_in(value):
+            if isinstance(value, (Tensor, np.ndarray)):
+                return KerasTensor(tuple(value.shape), value.dtype, name="eager_build_input")
+            return value
+        try:
+            self._probe_by_running((map_structure(stand_in, inputs),), {})
+        except Exception:   # as Keras: the eager call itself will build (or raise)
+            pass
 
     def _probe_run(self, args, kwargs, batch, size):
         """The layer's outputs on ones standing for the KerasTensors in `args` and `kwargs`: their unknown sizes at
