@@ -346,6 +346,9 @@ class StepLoop:
         self._logs, self._seen = {}, 0
 
     def _step_data(self, inputs, target, weight):
+        raw = getattr(inputs, "raw", None)
+        if raw is not None and not self.whole_batches:   # a loader's, generator's or PyDataset's batch, as Keras's
+            return raw
         x = inputs[0] if len(inputs) == 1 else list(inputs)
         y = None if target is None else target[0] if len(target) == 1 else list(target)
         if self.whole_batches:

@@ -7,6 +7,7 @@ loaders, PyDatasets and generators follow Keras's convention: `x`, `(x,)`, `(x, 
 import itertools
 import math
 import random
+import types
 import warnings
 
 import numpy as np
@@ -17,7 +18,7 @@ from autograd.errors import ArgumentKindError
 
 from ..data.dataset import TensorDataset
 from ..data.loader import DataLoader
-from ..training.inputs import Batches, as_array, is_loader_like
+from ..training.inputs import Batches, RawInputs, as_array, is_loader_like
 from . import settings
 from .epoch_draws import ArrayPasses
 from .symbolic import flatten, flatten_as, keyed_like, map_structure
@@ -150,6 +151,25 @@ def pack(x, y=None, sample_weight=None):
     return (x, y, sample_weight)
 
 
+def keras_loader_batch(batch, from_py_dataset=False):
+    """A batch of a DataLoader, generator or PyDataset as Keras's torch backend hands it to a custom train_step /
+    test_step: through a torch DataLoader, which turns every tuple into a list (a PyDataset's lone array first
+    becomes `(x,)`), dicts kept, arrays as Tensors of their own dtype."""
+    if from_py_dataset and not isinstance(batch, (tuple, list, dict)):
+        batch = (batch,)
+
+    def converted(item):
+        if isinstance(item, (tuple, list)):
+            return [converted(value) for value in item]
+        if isinstance(item, dict):
+            return {key: converted(value) for key, value in item.items()}
+        if item is None or isinstance(item, Tensor):
+            return item
+        array = np.asarray(item)
+        return array if array.dtype.kind in "USO" else ag.tensor(array)
+    return converted(batch)
+
+
 def class_weights(y, class_weight):
     """Per-example weights class_weight[class of y] (1 for classes not listed), y indices or one-hot. As Keras, a
     row of several values counts as the argmax over its last axis (so (N, T) sequence labels weigh each sequence by
@@ -192,6 +212,10 @@ class _Generator:
         if not first:
             raise ValueError("When passing a Python generator to a Keras model, the generator must yield at least "
                              "one batch. Received an empty generator.")
+        if not isinstance(first[0], tuple):
+            raise ValueError("When passing a Python generator to a Keras model, the generator must return a tuple, "
+                             "either (input,) or (inputs, targets) or (inputs, targets, sample_weights). "
+                             f"Received: {first[0]}")
         return first
 
     def __len__(self):
@@ -390,8 +414,21 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
             weight = extra if weight is None else weight * extra
         return inputs, targets, weight
 
+    def split_keeping_batch(batch, split_fields=split):   # a custom step gets the batch as Keras's loader gives it
+        inputs, targets, weight = split_fields(batch)
+        inputs = RawInputs(inputs)
+        inputs.raw = keras_loader_batch(batch, isinstance(x, PyDataset))
+        return inputs, targets, weight
+
     if isinstance(x, PyDataset) or isinstance(x, DataLoader):
         _no_y(y, x, who, sample_weight)
+        if shuffle and who == "fit" and (isinstance(x, DataLoader) or x.num_batches is None):
+            warnings.warn("`shuffle=True` was passed, but will be ignored since the data `x` was provided as "
+                          + ("a torch DataLoader. The DataLoader is expected to already be shuffled."
+                             if isinstance(x, DataLoader) else
+                             "an infinite PyDataset. The PyDataset is expected to already be shuffled."),
+                          UserWarning, stacklevel=3)
+        split = split_keeping_batch
         source = x
         if isinstance(x, PyDataset):
             validation = who.startswith("fit (validation")
@@ -410,7 +447,12 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
     if hasattr(x, "__next__") or (hasattr(x, "__iter__") and not isinstance(x, (np.ndarray, Tensor, list, tuple,
                                                                                  dict))):
         _no_y(y, x, who, sample_weight)
-        return Batches(_Generator(iter(x), steps, restart=who.startswith("fit (validation")), split, device, steps)
+        if shuffle and who == "fit" and isinstance(x, types.GeneratorType):
+            warnings.warn("`shuffle=True` was passed, but will be ignored since the data `x` was provided as a "
+                          "generator. The generator is expected to yield already-shuffled data.", UserWarning,
+                          stacklevel=3)
+        return Batches(_Generator(iter(x), steps, restart=who.startswith("fit (validation")), split_keeping_batch,
+                       device, steps)
     dict_keys = _whole_dict_keys(x, input_names)
     xs = [host_array(x[k], "x") for k in dict_keys] if dict_keys else \
         [host_array(v, "x") for v in _ordered(x, input_names, "input")]

@@ -23,6 +23,7 @@ from autograd import Tensor
 from autograd.errors import ArgumentRangeError, DimRangeError, ShapeError
 
 from . import settings
+from .context import in_shape_probe
 
 
 
@@ -99,7 +100,10 @@ def reset_global_seed_generator():
 
 def draw_seed(seed, op="draw_seed"):
     """The (first, second) int pair of one draw: [seed, 0] for an int (as int32), the generator's state for a
-    SeedGenerator (advancing it), the global generator's for None."""
+    SeedGenerator (advancing it), the global generator's for None. In a shape probe no generator advances and the
+    global one is not made (as Keras, whose symbolic calls draw nothing on torch's meta device)."""
+    if in_shape_probe() and (seed is None or isinstance(seed, SeedGenerator)):
+        return 0, 0
     if isinstance(seed, SeedGenerator):
         first, second = seed.next()
     elif isinstance(seed, (int, np.integer)):
@@ -250,6 +254,8 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
     if rate == 0.0:
         return x
     if _unseeded(seed) and noise_shape is None:
+        if in_shape_probe():   # Keras's symbolic call runs on the meta device: the global stream is not drawn
+            return x
         from .. import functional as F
         return F.dropout(x, rate, True)
     if noise_shape is not None and len(noise_shape) > x.ndim:

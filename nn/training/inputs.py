@@ -141,6 +141,23 @@ def _moved(t, device, float_dtype=None):
     return t if device is None or t.device == device else t.to(device)
 
 
+class RawInputs(tuple):
+    """A batch's model inputs (a tuple) that also carry `raw`: the batch in the structure its source gave it,
+    for steps that take the batch whole (Keras's custom train_step on a loader's or generator's batches)."""
+
+    raw = None
+
+
+def _moved_raw(structure, device):
+    """`structure` (lists, tuples, dicts of Tensors) with every Tensor on `device`."""
+    if isinstance(structure, (tuple, list)):
+        return type(structure)(_moved_raw(item, device) for item in structure)
+    if isinstance(structure, dict):
+        return {key: _moved_raw(value, device) for key, value in structure.items()}
+    return structure if device is None or not isinstance(structure, Tensor) or structure.device == device \
+        else structure.to(device)
+
+
 class Batches:
     """What the training loop iterates: per batch `(inputs, target, weight)`, on the model's device.
 
@@ -168,7 +185,11 @@ class Batches:
     def prepared(self, batch):
         """One item of `source` as (inputs, target, weight) on the device."""
         inputs, target, weight = self.split(batch)
+        raw = getattr(inputs, "raw", None)
         inputs = on_device(tuple(inputs), self.device, self.float_dtype)
+        if raw is not None:
+            inputs = RawInputs(inputs)
+            inputs.raw = _moved_raw(raw, self.device)
         target = None if target is None else on_device((target,), self.device)[0]
         weight = None if weight is None else on_device((weight,), self.device)[0]
         return inputs, target, weight
