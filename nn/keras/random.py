@@ -125,9 +125,16 @@ def seed_generator_of(seed, op="draw"):
 
 def _shape(shape, op):
     try:
-        return tuple(int(n) for n in ((shape,) if isinstance(shape, (int, np.integer)) else shape))
+        sizes = tuple((shape,) if isinstance(shape, (int, np.integer)) else shape)
     except TypeError:
         raise TypeError(f"keras.random.{op}: shape must be a tuple of ints, got {shape!r}") from None
+    for n in sizes:   # int() would truncate 2.5 (or 2.0) to 2 where Keras's torch backend refuses the size
+        whole = isinstance(n, (int, np.integer)) or (
+            isinstance(n, ag.Tensor) and n.ndim == 0 and n.dtype.kind in "iu")
+        if not whole or isinstance(n, (bool, np.bool_)):
+            raise TypeError(f"keras.random.{op}: shape must be a tuple of ints, got {shape!r} (the size {n!r} is a "
+                            f"{type(n).__name__}); pass whole numbers, e.g. shape=(2, 3)")
+    return tuple(int(n) for n in sizes)
 
 
 def _dtype(dtype):
