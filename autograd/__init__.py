@@ -220,7 +220,7 @@ from .copy_forms import (FUNCTIONS as _COPY_FUNCTIONS, TENSOR_METHODS as _COPY_M
 globals().update(_COPY_FUNCTIONS)           # torch.transpose_copy, view_copy, as_strided_copy, ...
 from .torch_norm_forms import (TENSOR_METHODS as _NORM_METHODS, frobenius_norm, igamma, igammac,
                                norm_except_dim, nuclear_norm)
-from .torch_runtime_extras import (TENSOR_METHODS as _RUNTIME_METHODS, compiled_with_cxx11_abi,
+from .torch_runtime_extras import (TENSOR_METHODS as _RUNTIME_METHODS, _assert, compiled_with_cxx11_abi,
                                    get_deterministic_debug_mode, get_device, has_lapack, has_mkl, has_openmp,
                                    has_spectral, init_num_threads, is_storage, is_warn_always_enabled,
                                    nonzero_static, set_deterministic_debug_mode, set_warn_always)
@@ -255,9 +255,9 @@ def __getattr__(name):
     if name == "bfloat16":   # from the optional ml_dtypes package: a clear ImportError without it
         from .bf16_dtype import bfloat16_dtype
         return bfloat16_dtype("ag.bfloat16")
-    if name == "utils":   # torch.utils (checkpoint; data once nn is imported), loaded on first use
+    if name in ("utils", "fx"):   # torch.utils (checkpoint; data once nn is imported), torch.fx: on first use
         import importlib
-        return importlib.import_module(__name__ + ".utils")
+        return importlib.import_module(__name__ + "." + name)
     if name in _NN_NAMES:   # torch.nn / torch.optim after a bare `import torch`: nn installs them when it loads
         import importlib
         importlib.import_module("nn")   # a runtime lookup, not an import of nn's code: nothing here depends on it

@@ -1,6 +1,11 @@
 """Older PyTorch spellings that code still uses: the legacy tensor types (torch.FloatTensor(2, 3),
 isinstance(t, torch.LongTensor)), set_default_tensor_type, torch.asarray, and the TorchScript entry points
 (torch.jit.script / trace and their decorators), which deepgrad, running Python directly, passes through."""
+import ast
+import inspect
+import textwrap
+import warnings
+
 import numpy as np
 
 from .creation import as_tensor, tensor
@@ -108,6 +113,23 @@ def _passthrough(fn=None, *args, **kwargs):
     return fn if callable(fn) else (lambda f: f)
 
 
+def _overload(fn):
+    """torch.jit._overload / _overload_method: a TorchScript type-overload declaration, whose body must be `pass`
+    or `...` (as PyTorch checks); the declaration itself, which the real definition after it replaces."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError):
+        warnings.warn(f"Unable to retrieve source for @torch.jit._overload function: {fn}.", stacklevel=2)
+        return fn
+    body = tree.body[0].body
+    if len(body) != 1 or not (isinstance(body[0], ast.Pass) or (isinstance(body[0], ast.Expr) and isinstance(
+            body[0].value, ast.Constant) and body[0].value.value is Ellipsis)):
+        raise RuntimeError(f"Only `pass` statement or `...` can be the body of overload declaration: "
+                           f"{fn.__qualname__} has {len(body)} statement(s); write its body as `...` and put the "
+                           "code in the real definition that follows it")
+    return fn
+
+
 def _refuse_serialization(*args, **kwargs):
     raise RuntimeError("TorchScript archives (torch.jit.save / torch.jit.load) hold pickled programs, which deepgrad "
                        "never writes or runs; save model.state_dict() with nn.save and rebuild the model in code")
@@ -119,6 +141,8 @@ def install_torchscript(jit_function):
     for name in ("ignore", "unused", "export", "interface", "freeze", "optimize_for_inference"):
         setattr(jit_function, name, _passthrough)
     jit_function.is_scripting = jit_function.is_tracing = lambda: False
+    jit_function._overload = jit_function._overload_method = _overload
+    jit_function._script_if_tracing = _passthrough      # scripts only under tracing, which never happens here
     jit_function.save = jit_function.load = _refuse_serialization
     jit_function.ScriptModule, jit_function.ScriptFunction = ScriptModule, ScriptFunction
 

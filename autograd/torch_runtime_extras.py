@@ -1,6 +1,6 @@
 """Small top-level PyTorch names about the runtime and a few tensor queries: the deterministic debug mode,
-warn-always, the build flags (has_lapack, ...), get_device, is_storage, init_num_threads, nonzero_static, and
-the Tensor methods nonzero_static, dim_order and const_data_ptr."""
+warn-always, the build flags (has_lapack, ...), get_device, is_storage, init_num_threads, nonzero_static,
+torch._assert, and the Tensor methods nonzero_static, dim_order and const_data_ptr."""
 import numbers
 
 import numpy as np
@@ -69,6 +69,13 @@ def get_device(input):
 def is_storage(obj):
     """False: deepgrad has no storage objects (a tensor's memory is its array)."""
     return False
+
+
+def _assert(condition, message):
+    """torch._assert: Python's assert as a function (torchvision's models call it): AssertionError(message) when
+    `condition` (a bool or a one-element tensor) is false."""
+    if not condition:
+        raise AssertionError(message)
 
 
 def nonzero_static(input, *, size, fill_value=-1):

@@ -7,13 +7,15 @@ import types
 import nn as _nn
 from nn.layers.attention import NonDynamicallyQuantizableLinear as _NonDynamicallyQuantizableLinear
 from nn.layers.conv import _ConvNd, _ConvTransposeNd
+from nn.layers.instance_norm import _InstanceNorm
+from nn.layers.norm_base import _NormBase
 from nn.layers.normalization import _BatchNorm
 from nn.losses import _Loss, _WeightedLoss
 from . import utils  # noqa: F401  (a module of its own: the tuple helpers)
 from .. import module_global_hooks as _global_hooks
 
 _PRIVATE = {"_ConvNd": _ConvNd, "_ConvTransposeNd": _ConvTransposeNd, "_BatchNorm": _BatchNorm, "_Loss": _Loss,
-            "_WeightedLoss": _WeightedLoss}
+            "_WeightedLoss": _WeightedLoss, "_NormBase": _NormBase, "_InstanceNorm": _InstanceNorm}
 #: names a submodule holds that are neither on nn nor in its __all__ (MultiheadAttention's out_proj class)
 _UNLISTED = {"NonDynamicallyQuantizableLinear": _NonDynamicallyQuantizableLinear}
 
@@ -24,7 +26,7 @@ LAYOUT = {
                    "Softshrink Softsign Tanh Tanhshrink Threshold"),
     "adaptive": "AdaptiveLogSoftmaxWithLoss",
     "batchnorm": ("BatchNorm1d BatchNorm2d BatchNorm3d LazyBatchNorm1d LazyBatchNorm2d LazyBatchNorm3d SyncBatchNorm "
-                  "_BatchNorm"),
+                  "_BatchNorm _NormBase"),
     "channelshuffle": "ChannelShuffle",
     "container": "ModuleDict ModuleList ParameterDict ParameterList Sequential",
     "conv": ("Conv1d Conv2d Conv3d ConvTranspose1d ConvTranspose2d ConvTranspose3d LazyConv1d LazyConv2d LazyConv3d "
@@ -34,7 +36,7 @@ LAYOUT = {
     "flatten": "Flatten Unflatten",
     "fold": "Fold Unfold",
     "instancenorm": ("InstanceNorm1d InstanceNorm2d InstanceNorm3d LazyInstanceNorm1d LazyInstanceNorm2d "
-                     "LazyInstanceNorm3d"),
+                     "LazyInstanceNorm3d _InstanceNorm"),
     "linear": "Bilinear Identity LazyLinear Linear NonDynamicallyQuantizableLinear",
     "linear_cross_entropy_options": "LinearCrossEntropyOptions",
     "loss": ("BCELoss BCEWithLogitsLoss CTCLoss CosineEmbeddingLoss CrossEntropyLoss GaussianNLLLoss "
