@@ -9,10 +9,12 @@ from .. import complex_forms
 from ..bf16_dtype import is_bf16
 from ..errors import GraphError, UnsupportedDtypeError
 from ..function import Function
+from ..grad_mode import no_grad
 from ..type_objects import channels_last_like
 from ..nested_dispatch import nested_dispatch
 from .dims import check_tensor, dim_or, normalize
 from .elementwise import _floating, maximum
+from .no_derivative import underived
 from .torch_half_log_softmax import half_log_softmax_lastdim
 
 
@@ -230,6 +232,30 @@ class Hardtanh(Function):
         if ctx.xp is not ctx.device.xp:
             return PiecewiseLinearGrad.apply(gy, y, mask._data, 0.0), None, None
         return ctx.select(mask, gy, 0), None, None   # +0 (not gy * 0: -0 or NaN) outside, as PyTorch's
+
+
+#: PyTorch's hardsigmoid backward multiplies by 1/6 rounded to float32 (its kernel writes `1.0f / 6.0f`), in every
+#: dtype: a float64 gradient is 3e-8 larger, relatively, than one divided by 6, and float32 ones differ in the last bit
+_ONE_SIXTH_F32 = 0.1666666716337204   # float32(1) / float32(6), exactly
+
+
+class Hardsigmoid(Function):
+    """min(max(x + 3, 0), 6) / 6; gradient PyTorch's: g * float32(1/6) strictly between -3 and 3, +0 elsewhere.
+    PyTorch has no derivative of that gradient: under create_graph it sits behind a node whose backward raises."""
+
+    op_name = "hardsigmoid"
+
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.clip(x + 3.0, 0.0, 6.0) / 6.0
+
+    def backward(ctx, gy):
+        x, = ctx.saved_tensors
+        if ctx.xp is not ctx.device.xp:   # create_graph
+            with no_grad():
+                gx = ctx.xp.where((x > -3.0) & (x < 3.0), gy * _ONE_SIXTH_F32, 0.0)
+            return underived(gx, (gy, x), "hardsigmoid_backward")
+        return ctx.select((x > -3.0) & (x < 3.0), gy * _ONE_SIXTH_F32, 0)
 
 
 class Sigmoid(Function):

@@ -3,13 +3,12 @@ import warnings
 
 import autograd as ag
 from autograd.errors import ArgumentKindError, ArgumentRangeError, DtypeError
-from autograd.function import named as _named
 from autograd.node_names import shown_double_backward
 from autograd.shown_nodes import shown_over
 from autograd.int_fit import fitted_number
 from autograd.methods_inplace import inplace as _inplace_form
-from autograd.ops.activation import (Elu, Gelu, GeluTanh, Hardtanh, LeakyRelu, Silu, Softplus,  # noqa: F401
-                                     sigmoid)
+from autograd.ops.activation import (Elu, Gelu, GeluTanh, Hardsigmoid, Hardtanh, LeakyRelu, Silu,  # noqa: F401
+                                     Softplus, sigmoid)
 from autograd.ops.activation import log_softmax as _log_softmax
 from autograd.ops.activation import softmax as _softmax
 from autograd.ops.activation import Softmax as _Softmax
@@ -121,7 +120,7 @@ def _relu6(x):
 
 
 def _hardsigmoid(x):
-    return Hardtanh.apply(x + 3.0, 0.0, 6.0) / 6.0
+    return Hardsigmoid.apply(x)
 
 
 def _hardswish(x):
@@ -163,8 +162,6 @@ def relu6(input, inplace=False):
 def hardsigmoid(input, inplace=False):
     """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between."""
     _float_input("hardsigmoid", input)
-    if not inplace:
-        return _named(_hardsigmoid(input), "HardsigmoidBackward0")
     return _maybe_inplace("hardsigmoid", _hardsigmoid, input, inplace)
 
 

@@ -25,8 +25,6 @@ def _inputs(dtype, seed=0, shape=(4, 6)):
 def test_functional_against_torch(device, name, dtype):
     torch = pytest.importorskip("torch")
     tol = 1e-12 if dtype == np.float64 else 2e-6
-    if name == "hardsigmoid" and dtype == np.float64:
-        tol = 1e-7   # PyTorch's backward multiplies by 1/6 rounded to float32 even for float64
     check_against_torch(getattr(F, name), getattr(torch.nn.functional, name), [_inputs(dtype)], device=device,
                         atol=tol, rtol=tol)
 
@@ -36,8 +34,7 @@ def test_functional_against_torch(device, name, dtype):
 def test_shapes_against_torch(name, shape):
     torch = pytest.importorskip("torch")
     x = np.random.default_rng(3).uniform(-5, 5, size=shape)
-    tol = 1e-7 if name == "hardsigmoid" else 1e-12
-    check_against_torch(getattr(F, name), getattr(torch.nn.functional, name), [x], atol=tol, rtol=tol)
+    check_against_torch(getattr(F, name), getattr(torch.nn.functional, name), [x], atol=1e-12, rtol=1e-12)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -95,8 +92,7 @@ def test_inplace_inside_a_graph_keeps_gradients(name):
     getattr(torch.nn.functional, name)(th, inplace=True)
     (h * h).sum().backward()
     (th * th).sum().backward()
-    tol = 1e-7 if name == "hardsigmoid" else 1e-10   # PyTorch's float32-rounded 1/6 in hardsigmoid's backward
-    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), atol=tol, rtol=tol)
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), atol=1e-10, rtol=1e-10)
 
 
 @pytest.mark.parametrize("name", INPLACE)
