@@ -126,3 +126,36 @@ def test_muon_adamw_steps_of_vectors_round_as_keras():
     differed from Keras's by 7e-7 (keras_r25_optimizer_apply_loop printed 5.28584 where Keras prints 5.28585)."""
     K, ours = fresh_sessions()
     np.testing.assert_allclose(_muon_vector_steps(ours), _muon_vector_steps(K), rtol=0, atol=1e-8)
+
+
+def _extra_entries_load(K, folder):
+    rng = np.random.default_rng(0)
+    saved = K.Sequential([K.Input((3,)), K.layers.Dense(2, name="a"), K.layers.Dense(4, name="b")])
+    saved.set_weights([rng.normal(size=w.shape).astype("float32") for w in saved.get_weights()])
+    path = str(folder / "two.weights.h5")
+    saved.save_weights(path)
+    fewer = K.Sequential([K.Input((3,)), K.layers.Dense(2, name="a")])
+    fewer.load_weights(path)
+    inputs = K.Input((3,))
+    functional = K.Model(inputs, K.layers.Dense(2, name="z")(inputs))
+    functional.load_weights(path)
+    more = K.Sequential([K.Input((3,)), K.layers.Dense(2), K.layers.Dense(4), K.layers.Dense(1)])
+    try:
+        more.load_weights(path)
+        refused = None
+    except ValueError:
+        refused = "ValueError"
+    return ([np.round(w, 6).tolist() for w in fewer.get_weights()],
+            [np.round(w, 6).tolist() for w in functional.get_weights()], refused)
+
+
+def test_load_weights_leaves_extra_file_entries_unread(tmp_path):
+    """Keras loads a `.weights.h5` file holding more layers than the model (the model's layers take theirs, the
+    rest of the file is not read) and refuses only a model layer the file lacks; nn.keras refused the file
+    ("the file holds weights at ['layers/dense_1'] that no layer ... takes")."""
+    K, ours = fresh_sessions()
+    (tmp_path / "k").mkdir()
+    (tmp_path / "o").mkdir()
+    theirs = _extra_entries_load(K, tmp_path / "k")
+    assert _extra_entries_load(ours, tmp_path / "o") == theirs
+    assert theirs[2] == "ValueError"

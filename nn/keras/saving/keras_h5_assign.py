@@ -149,12 +149,7 @@ def assign_model_weights(model, tree, filepath, who="load_weights", skip_mismatc
         raise ValueError(f"{who}: build {model.name} first (call it on data, or give it an Input) so it has weights "
                          "to load into")
     matcher = _Matcher(filepath, who, skip_mismatch)
-    matcher.layer(model, tree)
-    unused = matcher.unused(tree)
-    if unused and not skip_mismatch:
-        raise ValueError(f"{who}({filepath!r}): the file holds weights at {unused} that no layer of {model.name} "
-                         "takes; the model and the file differ"
-                         + (" (pass skip_mismatch=True to load the rest)" if who == "load_weights" else ""))
+    matcher.layer(model, tree)   # as in Keras, entries of the file that no layer takes are left unread
     from ..layers.lora import lora_layers, zero_adapters
     adapters = {id(w) for layer in lora_layers(model) for w in layer.lora_adapters()}
     weights = model.weights
