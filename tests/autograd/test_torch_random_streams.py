@@ -392,3 +392,17 @@ def test_attention_dropout_of_empty_shapes_keeps_the_stream(shape):
     theirs = torch.nn.functional.scaled_dot_product_attention(*[torch.from_numpy(q)] * 3, dropout_p=0.3)
     assert tuple(ours.shape) == tuple(theirs.shape)
     _assert_pytorchs(ag.rand(7), torch.rand(7))
+
+
+def test_dropout_mask_drawn_in_chunks_is_pytorchs():
+    """A dropout mask larger than one drawing chunk (backends/torch_stream.py) is still PyTorch's, and the stream
+    goes on where PyTorch's does."""
+    skip_unless_pytorch_draws_generically("bernoulli")
+    from backends import torch_stream
+    n = 3 * torch_stream._BERNOULLI_CHUNK + 17
+    ag.manual_seed(11)
+    torch.manual_seed(11)
+    ours = F.dropout(ag.ones(n), 0.3, training=True).numpy()
+    theirs = torch.nn.functional.dropout(torch.ones(n), 0.3, training=True).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_array_equal(ag.rand(5).numpy(), torch.rand(5).numpy())
