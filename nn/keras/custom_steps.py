@@ -21,6 +21,7 @@ from .data import unpack as unpack_x_y_sample_weight
 from .layer import _training_parameter
 from .layer_metrics import nested_layer_metrics, own_metrics
 from .output_keys import output_keys
+from .step_functions import is_users_function
 
 
 def overrides_steps(model):
@@ -48,11 +49,13 @@ def _called(model, x, training):
 def predict_step_of(model, one_batch=False):
     """`inputs -> model.predict_step(x)` when the model's class overrides predict_step, else None; for
     predict_on_batch (`one_batch`) the step gets the one-element tuple `(x,)`, as Keras's gives it."""
-    if type(model).predict_step is TrainingSteps.predict_step:
+    users = is_users_function(getattr(model, "predict_function", None))
+    if type(model).predict_step is TrainingSteps.predict_step and not users:
         return None
+    step = (lambda data: model.predict_function([data])) if users else model.predict_step
     if one_batch:
-        return lambda inputs: model.predict_step((inputs[0] if len(inputs) == 1 else list(inputs),))
-    return lambda inputs: model.predict_step(pack_x_y_sample_weight(inputs[0] if len(inputs) == 1 else list(inputs)))
+        return lambda inputs: step((inputs[0] if len(inputs) == 1 else list(inputs),))
+    return lambda inputs: step(pack_x_y_sample_weight(inputs[0] if len(inputs) == 1 else list(inputs)))
 
 
 class CompileMetrics(keras_metrics.Metric):
@@ -332,6 +335,15 @@ class TrainingSteps:
         return logs
 
 
+def _step(model, kind, data):
+    """One batch through the model's `<kind>_function` when it is a user's own (Keras's loops call that attribute
+    with a list of one batch), else straight through its `<kind>_step`."""
+    function = getattr(model, f"{kind}_function", None)
+    if is_users_function(function):
+        return function([data])
+    return getattr(model, f"{kind}_step")(data)
+
+
 class StepLoop:
     """The training loop's interface (see nn.training.compile.Compiled) for a model with its own
     train_step / test_step: each batch goes to the step, the logs come from what the steps return."""
@@ -359,12 +371,12 @@ class StepLoop:
 
     def train_batch(self, inputs, target, weight):
         """Run the model's train_step on one batch."""
-        self._logs = self.model.train_step(self._step_data(inputs, target, weight))
+        self._logs = _step(self.model, "train", self._step_data(inputs, target, weight))
         self._seen += _batch_size(inputs)
 
     def test_batch(self, inputs, target, weight):
         """Run the model's test_step on one batch."""
-        self._logs = self.model.test_step(self._step_data(inputs, target, weight))
+        self._logs = _step(self.model, "test", self._step_data(inputs, target, weight))
         self._seen += _batch_size(inputs)
 
     def reset_metrics(self):

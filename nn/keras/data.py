@@ -24,6 +24,7 @@ from .epoch_draws import ArrayPasses
 from .symbolic import flatten, flatten_as, keyed_like, map_structure
 from .nested_outputs import is_deep
 from .output_keys import output_keys
+from .py_dataset_queue import QueuedReads, uses_queue
 
 
 class PyDataset:
@@ -282,6 +283,8 @@ class _PyDatasetPasses:
         #: fit and evaluate reset the data (on_epoch_end) once before their passes: `start` does it
         self.reset_at_start = reset_at_start
         self._next = 0   # an endless dataset's next index: its epochs go on where the last one stopped
+        # a finite dataset with workers: Keras's queue hands a pass the batches the last one left first
+        self._queue = QueuedReads(dataset) if uses_queue(dataset) and dataset.num_batches is not None else None
         if dataset.num_batches is None and steps is None:
             raise ValueError(f"{type(dataset).__name__}: an endless PyDataset (num_batches None) needs a number of "
                              "steps; pass steps_per_epoch to fit (validation_steps, steps to evaluate / predict)")
@@ -300,8 +303,11 @@ class _PyDatasetPasses:
         order = self._order(self._next)
         if self.dataset.num_batches is None:
             self._next += len(self)
-        for index in order[:len(self)]:
-            yield self.dataset[index]
+        if self._queue is not None:
+            yield from self._queue.read(order, len(self))
+        else:
+            for index in order[:len(self)]:
+                yield self.dataset[index]
         self.dataset.on_epoch_end()
 
     def _order(self, first):
@@ -321,7 +327,10 @@ class _PyDatasetPasses:
         fetched); then reset the data (on_epoch_end), when this reader is fit's or evaluate's."""
         if read_build_batch:
             self.dataset.on_epoch_begin()
-            self.dataset[self._order(self._next)[0]]
+            if self._queue is not None:
+                list(self._queue.read(self._order(self._next), 1))
+            else:
+                self.dataset[self._order(self._next)[0]]
         if self.reset_at_start or read_build_batch:
             self.dataset.on_epoch_end()
 
