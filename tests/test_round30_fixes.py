@@ -384,3 +384,35 @@ def test_init_refusals_say_pytorchs_sentence_first(case):
     with pytest.raises(ValueError) as theirs:
         make(torch)
     assert str(ours.value).startswith(str(theirs.value))
+
+
+@pytest.mark.parametrize("parametrized", [False, True])
+def test_removing_a_missing_parametrization_says_pytorchs_sentence_first(parametrized):
+    def make(lib):
+        nn_ = __import__("nn") if lib is ag else lib.nn
+        P = __import__("nn.utils.parametrize", fromlist=["x"]) if lib is ag else lib.nn.utils.parametrize
+
+        class Double(nn_.Module):
+            def forward(self, X):
+                return 2 * X
+        m = nn_.Linear(2, 2)
+        if parametrized:
+            P.register_parametrization(m, "weight", Double())
+        P.remove_parametrizations(m, "bias")
+    with pytest.raises(ValueError) as ours:
+        make(ag)
+    torch = require_torch()
+    with pytest.raises(ValueError) as theirs:
+        make(torch)
+    assert str(ours.value).startswith(str(theirs.value))
+
+
+@pytest.mark.parametrize("given", [{"0.weight"}, {"0.weight", "extra"}, {"zz", "extra"}])
+def test_functional_call_strict_refusal_lists_keys_as_pytorch(given):
+    def make(lib):
+        nn_ = __import__("nn") if lib is ag else lib.nn
+        m = nn_.Sequential(nn_.Linear(2, 2), nn_.BatchNorm1d(2))
+        lib.func.functional_call(m, {k: lib.ones(2, 2) if k == "0.weight" else lib.ones(1) for k in sorted(given)},
+                                 (lib.ones(3, 2),), strict=True)
+    ours, theirs = _both(make)
+    assert ours.startswith(theirs)

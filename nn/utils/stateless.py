@@ -64,10 +64,14 @@ def _check_strict(op, module, values, known):
     missing = [n for n in known if n not in values]
     unexpected = [n for n in values if n not in set(known)]
     if missing or unexpected:
-        lines = ([f"missing: {', '.join(missing)}"] if missing else []) + \
+        # PyTorch's lines first (sorted names, unexpected then missing), then deepgrad's advice
+        lines = ([f"\tUnexpected key(s): {', '.join(map(repr, sorted(unexpected)))}."] if unexpected else []) + \
+            ([f"\tMissing key(s): {', '.join(map(repr, sorted(missing)))}."] if missing else [])
+        ours = ([f"missing: {', '.join(missing)}"] if missing else []) + \
             ([f"unexpected: {', '.join(unexpected)}"] if unexpected else [])
-        raise RuntimeError(f"{op}: with strict=True the dicts must name every parameter and buffer of "
-                           f"{type(module).__name__} and nothing else; " + "; ".join(lines))
+        raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}:\n" + "\n".join(lines) +
+                           f"\n{op}: with strict=True the dicts must name every parameter and buffer of "
+                           f"{type(module).__name__} and nothing else; " + "; ".join(ours))
 
 
 def _put(op, owner, attr, value):
