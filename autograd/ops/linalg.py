@@ -18,7 +18,7 @@ from .elementwise import _promote
 from .dims import check_tensor, resolve
 from .linalg_norms import LinalgVectorNorm
 from .reduction import _axes, _check_dims
-from ..errors import DtypeError, ShapeError
+from ..errors import DtypeError, IndexShapeError, ShapeError
 
 
 def product(xp, a, b, out=None):
@@ -192,7 +192,9 @@ def mm(input, mat2):
     check_tensor("mm", input)
     check_tensor("mm", mat2, "mat2")
     if input.ndim != 2 or mat2.ndim != 2:
-        raise ShapeError(f"mm: expects two 2-D tensors, got shapes {input.shape} and {mat2.shape}; use matmul")
+        # PyTorch's sparse COO path fails on the missing dim with an IndexError, its dense one with a RuntimeError
+        error = IndexShapeError if input.is_sparse or mat2.is_sparse else ShapeError
+        raise error(f"mm: expects two 2-D tensors, got shapes {input.shape} and {mat2.shape}; use matmul")
     return _product(input, mat2, "mm")
 
 

@@ -132,12 +132,17 @@ def _parametrized_class(module):
     return new
 
 
+class NotAModuleError(TypeError, AttributeError):
+    """A parametrization that is not a Module (a function): a TypeError, and the AttributeError PyTorch raises (it
+    calls the object's train())."""
+
+
 def register_parametrization(module, tensor_name, parametrization, *, unsafe=False):
     """Make `module.<tensor_name>` the output of `parametrization` (a Module) applied to the learnable original;
     registering a second one on the same tensor applies it on top of the first. Returns the module."""
     if not isinstance(parametrization, Module):
-        raise TypeError(f"register_parametrization: the parametrization must be an nn.Module, got "
-                        f"{type(parametrization).__name__}")
+        raise NotAModuleError(f"register_parametrization: the parametrization must be an nn.Module, got "
+                              f"{type(parametrization).__name__}; wrap a function in a Module whose forward calls it")
     parametrization.train(module.training)   # as PyTorch: it starts in its module's train/eval mode
     if is_parametrized(module, tensor_name):
         if not unsafe:   # as PyTorch: the new one runs once on the current value (and its right_inverse back)
@@ -151,7 +156,11 @@ def register_parametrization(module, tensor_name, parametrization, *, unsafe=Fal
     entry = ParametrizationList([parametrization], original)
     if not unsafe:
         made = entry()
-        if not isinstance(made, Tensor) or tuple(made.shape) != tuple(original.shape) or made.dtype != original.dtype:
+        if not isinstance(made, Tensor):
+            raise ValueError(f"register_parametrization: {type(parametrization).__name__} must return a Tensor, it "
+                             f"returned {type(made).__name__} {repr(made):.40}; return a tensor of {tensor_name!r}'s "
+                             f"shape {tuple(original.shape)}")
+        if tuple(made.shape) != tuple(original.shape) or made.dtype != original.dtype:
             raise ValueError(f"register_parametrization: {type(parametrization).__name__} must keep the shape and "
                              f"dtype of {tensor_name!r} ({tuple(original.shape)}, {original.dtype}), it gave "
                              f"{getattr(made, 'shape', type(made).__name__)} "
