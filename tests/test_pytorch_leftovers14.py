@@ -296,3 +296,35 @@ def test_linear_without_bias_shows_its_edges_twice():
     y = nn.functional.linear(ag.randn(2, 3), ag.randn(4, 3, requires_grad=True))
     first = y.grad_fn.next_functions
     assert y.grad_fn.next_functions == first and first[1][0].name() == "TBackward0"   # the second look crashed
+
+
+# ----- 5. the memory layout of elementwise results ----------------------------------------------------------------------
+_LAYOUT_CALLS = {
+    "cl + c": lambda lib, cl, c: cl + c, "c + cl": lambda lib, cl, c: c + cl, "cl * c": lambda lib, cl, c: cl * c,
+    "c / cl": lambda lib, cl, c: c / cl, "cl / c": lambda lib, cl, c: cl / c, "c - cl": lambda lib, cl, c: c - cl,
+    "cl - c": lambda lib, cl, c: cl - c, "cl + 1": lambda lib, cl, c: cl + 1, "exp(cl)": lambda lib, cl, c: cl.exp(),
+    "where(c > 0, cl, c)": lambda lib, cl, c: lib.where(c > 0, cl, c),
+    "where(cl > 0, c, cl)": lambda lib, cl, c: lib.where(cl > 0, c, cl),
+    "cl + c[0]": lambda lib, cl, c: cl + c[0], "c[0] + cl": lambda lib, cl, c: c[0] + cl,
+    "cl + bias": lambda lib, cl, c: cl + lib.ones(3, 1, 1), "bias + cl": lambda lib, cl, c: lib.ones(3, 1, 1) + cl,
+    "cl > c": lambda lib, cl, c: cl > c, "c == cl": lambda lib, cl, c: c == cl, "cl + cl": lambda lib, cl, c: cl + cl,
+    "relu(cl)": lambda lib, cl, c: lib.relu(cl), "cl.t-ish + c": lambda lib, cl, c: cl.permute(0, 1, 3, 2) + c[..., :4],
+    "c + cl (2,1,4,5)": lambda lib, cl, c: c[:, :1] + cl[:, :1],
+}
+
+
+@pytest.mark.parametrize("call", sorted(_LAYOUT_CALLS))
+def test_elementwise_result_layout_follows_pytorch(call):
+    torch = _torch()
+    seen = []
+    for lib in (ag, torch):
+        cl = lib.tensor(np.linspace(-1, 1, 120, dtype=np.float32).reshape(2, 3, 4, 5)).to(
+            memory_format=lib.channels_last)
+        c = lib.tensor(np.linspace(1, -1, 120, dtype=np.float32).reshape(2, 3, 4, 5))
+        if call == "cl.t-ish + c":
+            c = lib.tensor(np.linspace(1, -1, 150, dtype=np.float32).reshape(2, 3, 5, 5))
+        out = _LAYOUT_CALLS[call](lib, cl, c)
+        seen.append(((out.is_contiguous(), out.is_contiguous(memory_format=lib.channels_last), tuple(out.stride())),
+                     np.asarray(out.numpy(), np.float64)))
+    assert seen[0][0] == seen[1][0]
+    np.testing.assert_allclose(seen[0][1], seen[1][1], rtol=1e-6)

@@ -16,6 +16,7 @@ from ..tensor import Tensor
 from ..nested_kind import NestedBase, is_nested
 from ..nested_dispatch import nested_dispatch
 from ..numpy_operands import torch_number
+from .torch_layout import torch_order
 from .deprecated_overloads import scale_first
 from .dims import check_tensor
 from .half_scalars import (F16, NUMBERS, HalfOverNumber, HalfOverScalarTensor, HalfTimesNumber, HalfTimesScalarTensor,
@@ -34,7 +35,8 @@ class Add(Function):
 
     def forward(ctx, a, b):
         ctx.shapes = (_shape(a), _shape(b))
-        return a + b
+        out = a + b
+        return torch_order(out, a, b) if out.ndim > 3 else out   # PyTorch's layout (torch_layout.py)
 
     def backward(ctx, gy):
         sa, sb = ctx.shapes
@@ -48,7 +50,8 @@ class Sub(Function):
 
     def forward(ctx, a, b):
         ctx.shapes = (_shape(a), _shape(b))
-        return a - b
+        out = a - b
+        return torch_order(out, a, b) if out.ndim > 3 else out
 
     def backward(ctx, gy):
         sa, sb = ctx.shapes
@@ -62,7 +65,8 @@ class Mul(Function):
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return a * b
+        out = a * b
+        return torch_order(out, a, b) if out.ndim > 3 else out
 
     def backward(ctx, gy):
         a, b = ctx.saved_tensors
@@ -78,6 +82,8 @@ class Div(Function):
 
     def forward(ctx, a, b):
         out = a / b
+        if out.ndim > 3:
+            out = torch_order(out, a, b)
         # out serves only b's gradient; a too is kept for it, as PyTorch saves it (grad_fn._saved_self)
         need_b = ctx.needs_input_grad[1]
         ctx.save_for_backward(b, out if need_b else None, a if need_b else None)
@@ -316,7 +322,8 @@ class Where(Function):
             cond = cond.astype(bool)
         ctx.save_for_backward(cond)
         ctx.shapes = (_shape(a), _shape(b))
-        return ctx.select(cond, a, b)
+        out = ctx.select(cond, a, b)
+        return torch_order(out, cond, a, b) if out.ndim > 3 else out
 
     def backward(ctx, gy):
         cond = ctx.saved_tensors[0]
@@ -907,10 +914,20 @@ def _check_condition_dtype(condition):
                      f"{tuple(condition.shape)}); compare first (e.g. x > 0) or convert with mask.bool()")
 
 
+def _laid_out(op):
+    """op's kernel, its result laid out as PyTorch's (torch_layout.py)."""
+    def compute(xp, x, y):
+        out = op(x, y)
+        return torch_order(out, x, y) if out.ndim > 3 else out
+    return compute
+
+
 def _compare(op, name):
+    compute = _laid_out(op)
+
     def compare(input, other):
         a, b = _promote(input, other, name)
-        return no_grad_op(name, lambda xp, x, y: op(x, y), a, b)   # bad shapes or devices: apply names the op
+        return no_grad_op(name, compute, a, b)   # bad shapes or devices: apply names the op
     compare.__name__ = name
     compare.__doc__ = f"Elementwise {op.__name__} comparison as a bool tensor (no gradient)."
     return compare
