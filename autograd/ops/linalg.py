@@ -275,7 +275,7 @@ class Linear(Function):
         without a bias: unsqueezes it) and the product back, so this node (that view) shows one edge, to the
         addmm / mm. The nodes PyTorch has and this one does not are display only (shown_nodes), built on the first
         look; they keep the sequence number, not this node (no reference cycle)."""
-        return own_shown_pairs(self, self._shown_tree())
+        return own_shown_pairs(self, self._shown_tree)   # the tree reads the raw edges: on the first look only
 
     def _shown_tree(self):
         """PyTorch's nodes over the inputs (x, weight, bias) = 0, 1, 2, as shown_nodes.shown_pairs reads them."""
