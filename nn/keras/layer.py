@@ -1278,8 +1278,11 @@ class Layer(Module, metaclass=_LayerType):
                 config.update(arguments or {})
             config["dtype"] = policy_config(self)   # the policy as Keras writes it, whatever the argument was
             parameters = inspect.signature(type(self).__init__).parameters
-            if "name" not in parameters and not any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
-                config.pop("name")   # the constructor could not take it back (Keras drops it too)
+            takes_kwargs = "kwargs" in parameters and parameters["kwargs"].kind is inspect.Parameter.VAR_KEYWORD
+            if "name" not in parameters and not takes_kwargs:
+                # Keras drops it when the constructor has no `name` and no variadic keywords called `kwargs`
+                # (`**kw` counts as none), and so a reloaded layer takes a new name
+                config.pop("name")
         elif "_built_in_call" in self.__dict__:
             # a user's subclass of a built-in layer (Dense, ...) whose get_config calls super().get_config(): the
             # built-in's arguments, as the built-in's own get_config gives them in Keras

@@ -159,3 +159,38 @@ def test_load_weights_leaves_extra_file_entries_unread(tmp_path):
     theirs = _extra_entries_load(K, tmp_path / "k")
     assert _extra_entries_load(ours, tmp_path / "o") == theirs
     assert theirs[2] == "ValueError"
+
+
+def _automatic_configs(K):
+    class WithKw(K.layers.Layer):
+        def __init__(self, k=2, **kw):
+            super().__init__(**kw)
+            self.k = k
+
+        def call(self, x):
+            return x * self.k
+
+    class WithKwargs(K.layers.Layer):
+        def __init__(self, k=2, **kwargs):
+            super().__init__(**kwargs)
+            self.k = k
+
+        def call(self, x):
+            return x * self.k
+
+    found = []
+    for layer in (WithKw(3, name="p"), WithKwargs(3, name="q")):
+        config = layer.get_config()
+        again = type(layer).from_config(config)
+        found.append((sorted(k for k in config if k != "dtype"), config["k"], again.name == layer.name))
+    return found
+
+
+def test_automatic_config_keeps_the_name_only_for_a_kwargs_parameter():
+    """Keras's automatic get_config (a Layer subclass without its own) keeps `name` only when the constructor
+    has a `name` parameter or variadic keywords called exactly `kwargs`: with `**kw` the name is dropped and
+    from_config gives a new one. nn.keras kept it for any variadic keywords."""
+    K, ours = fresh_sessions()
+    theirs = _automatic_configs(K)
+    assert _automatic_configs(ours) == theirs
+    assert theirs[0][0] == ["k", "trainable"] and theirs[1][0] == ["k", "name", "trainable"]
