@@ -58,11 +58,22 @@ def add(x1, x2):
 def subtract(x1, x2):
     """x1 - x2 (broadcasting); a bool operand takes the other's dtype first, as Keras."""
     a, b = _pair(x1, x2)
-    if isinstance(a, Tensor) and a.dtype == np.bool_ and isinstance(b, Tensor):
-        a = a.astype(b.dtype)
-    if isinstance(b, Tensor) and b.dtype == np.bool_ and isinstance(a, Tensor):
-        b = b.astype(a.dtype)
+    a, b = _bool_as_other(a, b), _bool_as_other(b, a)
     return a - b
+
+
+def _bool_as_other(x, other):
+    """x in the dtype Keras's subtraction gives it beside `other` when x is a bool tensor: the other tensor's
+    dtype, int32 beside a Python int, floatx beside a Python float (the tensor `-` refuses bool, as PyTorch's)."""
+    if not (isinstance(x, Tensor) and x.dtype == np.bool_):
+        return x
+    if isinstance(other, Tensor):
+        return x.astype(other.dtype)
+    if type(other) is int:
+        return x.astype(np.int32)
+    if type(other) is float:
+        return x.astype(settings.floatx())
+    return x
 
 
 def multiply(x1, x2):
