@@ -62,15 +62,18 @@ def _batch_size(name, in_dims, leaves, dims):
             raise ValueError(f"vmap({name}, in_dims={in_dims!r}): input {i} has in_dim={dim} but is a "
                              f"{type(leaf).__name__}; only Tensors can be mapped over: give it in_dim None")
         if not -leaf.ndim <= dim < leaf.ndim:
-            raise ValueError(f"vmap({name}, in_dims={in_dims!r}): input {i} has in_dim={dim} but is a Tensor of "
-                             f"shape {tuple(leaf.shape)}; in_dim must satisfy {-leaf.ndim} <= in_dim < {leaf.ndim}")
+            # PyTorch's sentence first (code matches its text), then which input
+            raise ValueError(f"vmap({name}, in_dims={in_dims!r}, ...)(<inputs>): Got in_dim={dim} for some input, "
+                             f"but that input is a Tensor of dimensionality {leaf.ndim} so expected in_dim to satisfy "
+                             f"{-leaf.ndim} <= in_dim < {leaf.ndim}. (input {i}, of shape {tuple(leaf.shape)})")
         sizes.append(leaf.shape[dim])
     if not sizes:
         raise ValueError(f"vmap({name}, in_dims={in_dims!r}): no input is mapped; at least one Tensor argument "
                          "must have an in_dim that is not None")
     if len(set(sizes)) > 1:
-        raise ValueError(f"vmap({name}): all mapped inputs must have the same size along their mapped "
-                         f"dimension, got sizes {sizes}")
+        raise ValueError(f"vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
+                         f"{sizes} for the mapped dimension (vmap({name}): all mapped inputs must have the same size "
+                         "along their mapped dimension)")
     return sizes[0]
 
 

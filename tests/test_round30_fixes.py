@@ -416,3 +416,21 @@ def test_functional_call_strict_refusal_lists_keys_as_pytorch(given):
                                  (lib.ones(3, 2),), strict=True)
     ours, theirs = _both(make)
     assert ours.startswith(theirs)
+
+
+@pytest.mark.parametrize("case", ["in_dim", "sizes", "sizes_in_dims"])
+def test_vmap_dimension_refusals_say_pytorchs_sentence_first(case):
+    def make(lib):
+        vmap = lib.func.vmap
+        if case == "in_dim":
+            vmap(lambda a: a, in_dims=2)(lib.ones(2, 2))
+        elif case == "sizes":
+            vmap(lambda a, b: a + b)(lib.ones(2, 3), lib.ones(3, 3))
+        else:
+            vmap(lambda a, b: a + b, in_dims=(0, 1))(lib.ones(2, 3), lib.ones(3, 4))
+    with pytest.raises(ValueError) as ours:
+        make(ag)
+    torch = require_torch()
+    with pytest.raises(ValueError) as theirs:
+        make(torch)
+    assert str(ours.value).startswith(str(theirs.value))

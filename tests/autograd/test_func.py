@@ -334,7 +334,7 @@ def test_stack_module_state_ensemble_matches_torch():
     (lambda x: F.vmap(lambda a, b: a + b, in_dims=(0,))(x, x), ValueError, "does not match the structure"),
     (lambda x: F.vmap(lambda a, b: a)(x, x[:2]), ValueError, r"same size .* sizes \[3, 2\]"),
     (lambda x: F.vmap(lambda a, n: a)(x, 2.0), ValueError, "input 1 has in_dim=0 but is a float"),
-    (lambda x: F.vmap(lambda a: a, in_dims=1)(x), ValueError, "in_dim must satisfy -1 <= in_dim < 1"),
+    (lambda x: F.vmap(lambda a: a, in_dims=1)(x), ValueError, "expected in_dim to satisfy -1 <= in_dim < 1"),
     (lambda x: F.vmap(lambda a: a, in_dims=(None,))(x), ValueError, "no input is mapped"),
     (lambda x: F.vmap(lambda a: 1.0)(x), ValueError, "return only Tensors"),
     (lambda x: F.vmap(lambda a: a, in_dims=[0])(x), ValueError, "must be an int or a"),
