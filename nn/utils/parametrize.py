@@ -75,11 +75,13 @@ class ParametrizationList(ModuleList):
         """Store `value` (what the parametrized tensor should become) into the originals, in place: through each
         parametrization's right_inverse, last one first."""
         with ag.no_grad():
-            for module in reversed(list(self)[1:]):
-                if hasattr(module, "right_inverse"):
-                    value = module.right_inverse(value)
-            first = self[0]
-            value = first.right_inverse(value) if hasattr(first, "right_inverse") else value
+            for module in reversed(list(self)):
+                if not hasattr(module, "right_inverse"):   # PyTorch's refusal (the value cannot be stored)
+                    raise RuntimeError(f"parametrization {type(module).__name__} does not implement right_inverse. "
+                                       f"Setting a parametrized tensor stores right_inverse(value) into the "
+                                       f"originals: give {type(module).__name__} a right_inverse method, or set "
+                                       "the original (module.parametrizations.<name>.original) directly")
+                value = module.right_inverse(value)
             if self.is_tensor:
                 _store(self.original, value, "setting a parametrized tensor")
             else:
@@ -204,8 +206,10 @@ def remove_parametrizations(module, tensor_name, leave_parametrized=True):
     """Undo register_parametrization for `tensor_name`: the tensor becomes a Parameter again, holding its current
     parametrized value (leave_parametrized=True) or the original. Returns the module."""
     if not is_parametrized(module, tensor_name):
-        raise ValueError(f"remove_parametrizations: {type(module).__name__} has no parametrization on "
-                         f"{tensor_name!r}")
+        # PyTorch's sentence first (code matches its text), then deepgrad's
+        raise ValueError(f"Module {module} does not have a parametrization on {tensor_name} "
+                         f"(remove_parametrizations: {type(module).__name__} has no parametrization on "
+                         f"{tensor_name!r})")
     entry = module.parametrizations[tensor_name]
     if entry.is_tensor:
         original = entry.original
