@@ -214,3 +214,24 @@ def test_first_eager_call_of_a_layer_with_unbuilt_sublayers_runs_a_symbolic_buil
     ours, theirs = _eager_build_run(ours_k), _eager_build_run(theirs_k)
     assert ours[:2] == theirs[:2]
     np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-5, atol=1e-6)
+
+
+def _strided_conv_dropout_run(K):
+    """wgan_gp's critic block: a strided Conv2D, LeakyReLU and an unseeded Dropout in training mode."""
+    K.utils.set_random_seed(0)
+    results = []
+    for cin, k, s, bias in ((3, 3, 1, True), (64, 5, 2, True), (3, 5, 2, False), (8, 3, 1, False)):
+        x = np.random.default_rng(cin).random((2, 12, 12, cin)).astype("float32")
+        y = K.layers.LeakyReLU(0.2)(K.layers.Conv2D(8, k, strides=s, padding="same", use_bias=bias)(x))
+        out = K.layers.Dropout(0.3)(y, training=True)
+        results.append(np.asarray(K.ops.convert_to_numpy(out)))
+    return results
+
+
+def test_conv2d_output_is_contiguous_channels_last_so_dropout_draws_as_keras():
+    """Keras's torch backend leaves a channels-last Conv2D's output contiguous; deepgrad's strided convolutions
+    returned a permuted view of an NCHW array, so a Dropout after them drew the same number of zeros in another
+    order (wgan_gp's critic in training mode gave -0.0111 where Keras gives 0.0232)."""
+    theirs_k, ours_k = fresh_sessions()
+    for k, (a, b) in enumerate(zip(_strided_conv_dropout_run(ours_k), _strided_conv_dropout_run(theirs_k))):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5, err_msg=f"case {k}")

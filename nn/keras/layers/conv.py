@@ -195,7 +195,9 @@ class Conv2D(Layer):
         y = F.conv2d(x, kernel.permute(3, 2, 0, 1), fused_bias(self.bias, x), strides, padding, dilation, self.groups)
         y = add_bias(y, self.bias, x)
         if self.data_format == "channels_last":
-            y = y.permute(0, 2, 3, 1)
+            # contiguous channels-last, as Keras's torch backend leaves it whatever layout the kernel gave: the
+            # memory order in which a later unseeded Dropout draws its mask
+            y = y.permute(0, 2, 3, 1).contiguous()
         return self.activation(y)
 
 
