@@ -91,3 +91,18 @@ def test_getitem_between_slices_gradient_matches_torch():
     table = _table(np.random.default_rng(2), 6, 10, 29)
     check_against_torch(lambda x: x[:, :, ag.tensor(table)] * 2, lambda x: x[:, :, torch.tensor(table)] * 2,
                         [rand((4, 3, 29), np.float32, seed=8)], atol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(3, 7, 5), (2, 3, 4, 5), (5,), (6, 5)])
+def test_linear_gradient_through_a_permuted_output_matches_torch(shape):
+    """Linear's backward copies a non-contiguous output gradient once and uses it for both products."""
+    def ours(x, w, b):
+        y = F.linear(x, w, b)
+        return y.transpose(0, -1) * 3 if y.ndim > 1 else y * 3
+
+    def theirs(x, w, b):
+        y = torch.nn.functional.linear(x, w, b)
+        return y.transpose(0, -1) * 3 if y.ndim > 1 else y * 3
+
+    check_against_torch(ours, theirs, [rand(shape, np.float32, seed=1), rand((9, 5), np.float32, seed=2),
+                                       rand((9,), np.float32, seed=3)], atol=1e-5, rtol=1e-5)

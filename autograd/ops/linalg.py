@@ -258,10 +258,11 @@ class Linear(Function):
         need = ctx.needs_input_grad
         if isinstance(gy, Tensor):
             return _recorded_linear_grads(gy, x, weight, ctx.form[1], need)
-        gx = product(ctx.xp, _rows(gy), weight).reshape(x.shape) if need[0] else None
+        rows = _rows(gy)   # a gradient that is not contiguous (the output was permuted) is copied once, not twice
+        gx = product(ctx.xp, rows, weight).reshape(x.shape) if need[0] else None
         gw = gb = None
         if need[1] or need[2]:
-            g2 = _matrix(gy)
+            g2 = rows if gy.ndim > 1 else _matrix(gy)
             if need[1]:
                 gw = product(ctx.xp, g2.T, _matrix(x))
             if need[2]:
