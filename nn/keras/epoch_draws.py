@@ -39,10 +39,14 @@ class ArrayPasses(Batches):
 
 def built_without_draws(model):
     """train_on_batch and test_on_batch: Keras builds the compiled loss and metrics from the batch given, drawing
-    nothing, so a later fit or evaluate reads no batch to build them (unless some layer is still unbuilt)."""
+    nothing, so a later fit or evaluate reads no batch to build them (unless some layer is still unbuilt). True
+    when this is that build (the first such call after compile, or any while a layer is unbuilt)."""
     compiled = getattr(model, "_compiled", None)
-    if compiled is not None:
-        compiled.build_draws_taken = True
+    if compiled is None:
+        return False
+    builds = not getattr(compiled, "build_draws_taken", False) or _has_unbuilt_layer(model)
+    compiled.build_draws_taken = True
+    return builds
 
 
 def _has_unbuilt_layer(model):
@@ -58,7 +62,7 @@ def symbolic_build_draws(model, batches, shuffle):
     """The draws of the batch Keras reads to build the model, compiled loss and metrics: at the first fit or
     evaluate after compile, and at every one (and every validation pass) while some layer is still unbuilt. A
     PyDataset has that batch read from it (its order drawn with Python's `random` when shuffling), then is reset
-    with on_epoch_end, as Keras's fit and evaluate reset it."""
+    with on_epoch_end, as Keras's fit and evaluate reset it. True when Keras builds the model on that batch."""
     reads = _reads_build_batch(model)
     if reads and isinstance(batches, ArrayPasses) and _on_global_stream(batches.source):
         _global_draw()
@@ -67,6 +71,7 @@ def symbolic_build_draws(model, batches, shuffle):
     start = getattr(getattr(batches, "source", None), "start", None)
     if callable(start):   # a PyDataset's passes
         start(reads)
+    return reads
 
 
 def _reads_build_batch(model):

@@ -10,7 +10,7 @@ from .layers.input_layer import InputLayer
 from .layers.wrapper import ModuleWrapper
 from .model import Model, _adjust_rank
 from .naming import unique_name
-from .symbolic import KerasTensor
+from .symbolic import KerasTensor, flatten
 
 
 def layer_class(class_name, custom_objects=None):
@@ -297,7 +297,24 @@ class Sequential(Model):
         x = self._checked_input(inputs)
         if mask is not None:   # as Keras's: a mask given to the model travels with its input to the first layer
             masking.set_mask(x, mask)
-        for layer in self._stack:   # as Keras's: a flag given to the model is given to each layer
-            x = layer(x) if training is None else layer(x, training=training)
+        # as Keras's: a flag given to the model is given to each layer; given none, each layer gets the flag its
+        # node recorded when the model's graph was built (Keras's Sequential runs that graph)
+        flags = self._recorded_flags() if training is None else None
+        for k, layer in enumerate(self._stack):
+            flag = training if flags is None else flags[k]
+            x = layer(x) if flag is None else layer(x, training=flag)
         self.built = True
         return x
+
+    def _recorded_flags(self):
+        """Each layer's training flag as its node in the model's graph recorded it (False for a layer whose call
+        defaults to True when the graph was built inside Keras's symbolic build, which runs with training False),
+        None for a layer without one; None for a stack without a graph."""
+        if len(self._chain) != len(self._stack):
+            return None
+        flags = []
+        for out in self._chain:
+            first = next(iter(flatten(out)), None)
+            node = getattr(first, "node", None)
+            flags.append(None if node is None or node.layer is None else node.kwargs.get("training"))
+        return flags

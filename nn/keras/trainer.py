@@ -36,6 +36,7 @@ from .loss_scale_optimizer import LossScaleOptimizer
 from .custom_steps import StepLoop, layer_owned_metrics, overrides_steps, predict_step_of
 from .step_functions import forget_step_functions, is_users_function
 from .epoch_draws import ArrayPasses, built_without_draws, symbolic_build_draws
+from .symbolic_build import run_symbolic_build
 from .progress import EpochLines, KerasBar, ProgbarLogger, final_line
 from .output_keys import output_keys
 from .symbolic import flatten, flatten_sorted, map_structure
@@ -497,7 +498,8 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
                                device, "fit", need_y=not own_steps)
     if isinstance(train.source, DataLoader):  # generators and PyDatasets give each rank its own data already
         train.source = run.shard(train.source, seed)
-    symbolic_build_draws(model, train, shuffle)
+    if symbolic_build_draws(model, train, shuffle):
+        run_symbolic_build(model, x, batch_size)
     val = None
     if validation_data is not None:
         if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3):
@@ -553,10 +555,8 @@ def _evaluation(model, x, y, batch_size, verbose, sample_weight, steps, callback
     source = keras_data.batches(model, x, y, sample_weight, None, batch_size, False, steps,
                                 _ON_BATCH_SEED if one_batch else None, device, "evaluate",
                                 need_y=not isinstance(compiled, StepLoop) and compiled.needs_targets)
-    if one_batch:
-        built_without_draws(model)
-    else:
-        symbolic_build_draws(model, source, False)
+    if built_without_draws(model) if one_batch else symbolic_build_draws(model, source, False):
+        run_symbolic_build(model, x, batch_size)
     verbose = _verbose(verbose, "evaluate")
     hooks = CallbackList(_callback_list(callbacks) + ([KerasBar()] if verbose == 1 else []), model,
                          {"verbose": verbose, "steps": len(source)})
@@ -629,7 +629,8 @@ def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, retu
     own_steps = isinstance(compiled, StepLoop)
     source = keras_data.batches(model, x, y, sample_weight, class_weight, size, False, None, _ON_BATCH_SEED,
                                 model_device(model), "train_on_batch", need_y=not own_steps and compiled.needs_targets)
-    built_without_draws(model)
+    if built_without_draws(model):
+        run_symbolic_build(model, x)
     _one_step_per_execution(model)
     compiled = _made(model, "train", compiled)
     own_steps = isinstance(compiled, StepLoop)

@@ -1,0 +1,31 @@
+"""Keras's symbolic build before the first fit, evaluate, train_on_batch or test_on_batch after compile: its trainer
+runs the model once on stand-ins of the first batch with `training=False` (`compute_output_spec`) to build the
+compiled loss and metrics. That run is the model's first call when the model has not been called yet, so what
+its call builds on the way is built in that run's context: a `keras.Sequential` defined outside the model (a
+`data_augmentation` block, as keras-io's vision examples write it) records its preprocessing layers with the
+training flag False, and every later call of the block passes them False, which then reaches the model's later
+layers through the call context. Building it during the first training step instead recorded the layers'
+defaults (True), so dropout ran inside a model whose `call` takes no `training` argument and which Keras trains
+with dropout off (keras-io's Perceiver: first loss 4.7274 where Keras prints 4.9222)."""
+import numpy as np
+
+from autograd import Tensor
+
+from .symbolic import flatten, map_structure
+
+
+def run_symbolic_build(model, x, batch_size=None):
+    """Run a subclassed `model` once, without gradients and with training False, on stand-ins shaped as the first
+    batch of the arrays `x` (nothing for a functional or Sequential model, whose graph is built already, or for
+    data that are not arrays)."""
+    from .model import Functional, Model
+    from .sequential import Sequential
+    if not isinstance(model, Model) or isinstance(model, (Functional, Sequential)):
+        return
+    leaves = flatten(x)
+    if not leaves or not all(isinstance(v, (np.ndarray, Tensor)) and v.ndim > 0 for v in leaves):
+        return
+    size = len(leaves[0]) if batch_size is None else min(int(batch_size), len(leaves[0]))
+    if size == 0:
+        return
+    model._build_by_symbolic_run(map_structure(lambda v: v[:size], x), training=False)
