@@ -15,13 +15,12 @@ from .symbolic import flatten, map_structure
 
 
 def run_symbolic_build(model, x, batch_size=None):
-    """Run a subclassed `model` once, without gradients and with training False, on stand-ins shaped as the first
-    batch of the arrays `x` (nothing for a functional or Sequential model, whose graph is built already, or for
-    data that are not arrays)."""
-    from .model import Functional, Model
-    from .sequential import Sequential
-    if not isinstance(model, Model) or isinstance(model, (Functional, Sequential)):
-        return
+    """Run a subclassed `model` (one whose `call` is the user's) once, without gradients and with training False,
+    on stand-ins shaped as the first batch of the arrays `x` (nothing for a functional or Sequential model, whose
+    graph is built already, or for data that are not arrays)."""
+    call = getattr(type(model), "call", None)
+    if call is None or getattr(call, "__module__", "nn.keras").startswith("nn.keras"):
+        return   # a functional or Sequential model (its graph is built) or one without a call of its own
     leaves = flatten(x)
     if not leaves or not all(isinstance(v, (np.ndarray, Tensor)) and v.ndim > 0 for v in leaves):
         return
