@@ -202,17 +202,21 @@ def _forward_mode_jacobian(func, inputs, watch_all=False):
     with forward_jacobian():
         blocks = _reverse_jacobian(func, inputs, create_graph=True, strict=False)
     watched = [t for t in given if t.requires_grad]
-    rows = blocks if isinstance(blocks, tuple) else (blocks,)
-    out_tuple = isinstance(blocks, tuple)
+    # a tuple of blocks is one per output, except for one output of tuple inputs (one block per input)
+    out_tuple = isinstance(blocks, tuple) and (not in_tuple or bool(blocks) and isinstance(blocks[0], tuple))
+    rows = blocks if out_tuple else (blocks,)
     result = []
     for row in rows:
         row = row if in_tuple else (row,)
         out_ndim = row[0].ndim - given[0].ndim
         attached = bool(watched) and any(b.requires_grad for b in row) and _reaches(autograd_grad, row, watched)
-        result.append(tuple(_as_forward_block(b, out_ndim, attached) for b in row))
+        result.append([_as_forward_block(b, out_ndim, attached) for b in row])
     if not in_tuple:
         result = [row[0] for row in result]
-    return tuple(result) if out_tuple else result[0]
+    # as PyTorch's forward-mode path: lists where the inputs were a tuple (its reverse mode gives tuples)
+    if not out_tuple:
+        return result[0]
+    return result if in_tuple else tuple(result)
 
 
 def _reaches(autograd_grad, blocks, watched):

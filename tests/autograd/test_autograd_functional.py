@@ -216,3 +216,37 @@ def test_bad_arguments():
         AF.vhp(lambda t: (t.sum(), t.sum()), x, x)
     with pytest.raises(ValueError, match=r"jacobian: strategy must be"):
         AF.jacobian(lambda t: t, x, strategy="sideways")
+
+
+def test_forward_mode_jacobian_nests_as_pytorchs():
+    """strategy='forward-mode' with tuple inputs: one output gives a list of per-input blocks (deepgrad took the
+    tuple of blocks for one row per output and split each block along its first dim), several outputs a list of
+    lists, as PyTorch's forward-mode path returns them (its reverse mode gives tuples)."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(1714)
+    xs, a, b = rng.standard_normal((10, 3)), rng.standard_normal((3, 4)), rng.standard_normal(4)
+
+    def structure(o):
+        if isinstance(o, (tuple, list)):
+            return (type(o).__name__,) + tuple(structure(v) for v in o)
+        return tuple(o.shape)
+
+    def run(lib, jacobian, two_outputs, tuple_inputs):
+        x = lib.from_numpy(xs)
+
+        def f(p, q=None):
+            y = lib.tanh(x @ p) if q is None else lib.tanh(x @ p) @ q
+            return (y, y.sum()) if two_outputs else y
+        inputs = (lib.from_numpy(a), lib.from_numpy(b)) if tuple_inputs else lib.from_numpy(a)
+        out = jacobian(f, inputs, vectorize=True, strategy="forward-mode")
+        flat = out if not isinstance(out, (tuple, list)) else [v for row in out for v in
+                                                               (row if isinstance(row, (tuple, list)) else [row])]
+        return structure(out), [np.asarray(v.detach().numpy()) for v in flat]
+
+    for two_outputs in (False, True):
+        for tuple_inputs in (False, True):
+            ours = run(ag, ag.autograd.functional.jacobian, two_outputs, tuple_inputs)
+            theirs = run(torch, torch.autograd.functional.jacobian, two_outputs, tuple_inputs)
+            assert ours[0] == theirs[0]
+            for got, want in zip(ours[1], theirs[1]):
+                np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
