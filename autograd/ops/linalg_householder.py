@@ -68,6 +68,8 @@ class LinalgHouseholderProduct(Function):
         k = tau.shape[-1]
         mask = _masks(raw, m, n, g.dtype)
         eye = raw.broadcast_to(raw.eye(m, n, dtype=g.dtype), g.shape)
+        if xp is not raw:   # create_graph: the identity as a constant Tensor (an array left of a Tensor is refused)
+            eye = xp.zeros_like(g) + eye
         rights = _right_products(xp, a, tau, mask, eye)
         grad_m = g
         cols, gtau = [], []

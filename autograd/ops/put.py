@@ -119,5 +119,5 @@ def fill_diagonal(input, fill_value, wrap=False):
         return diagonal
     diagonal = no_grad_op("fill_diagonal", compute, input)
     if isinstance(fill_value, numbers.Number) and input.dtype.kind in "iub":
-        fill_value = input.dtype.type(fill_value)
+        fill_value = input.dtype.type(fill_value).item()   # wrapped into the dtype, as a Python number
     return where(diagonal, fill_value, input)
