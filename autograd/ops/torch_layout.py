@@ -9,39 +9,14 @@ batches): the check would cost a contiguous 2-D `a + b` a few percent, and a tra
 """
 import numpy as np
 
+from .index_layout import dims_order
+
 
 def _strides(op, shape):
     """op's strides over the broadcast `shape`: 0 for a broadcast dim, as TensorIterator reads them."""
     lead = len(shape) - op.ndim
     return (0,) * lead + tuple(0 if n == 1 and shape[lead + k] != 1 else s
                                for k, (n, s) in enumerate(zip(op.shape, op.strides)))
-
-
-def _order(shape, strides):
-    """The dims from innermost to outermost, by TensorIterator's insertion sort over the operands' strides."""
-    perm = list(range(len(shape) - 1, -1, -1))
-
-    def should_swap(d0, d1):
-        for s in strides:
-            s0, s1 = s[d0], s[d1]
-            if s0 == 0 or s1 == 0:
-                continue
-            if s0 != s1:
-                return -1 if s0 < s1 else 1
-            if shape[d0] > shape[d1]:
-                return 1
-        return 0
-
-    for i in range(1, len(perm)):
-        dim1 = i
-        for dim0 in range(i - 1, -1, -1):
-            comparison = should_swap(perm[dim0], perm[dim1])
-            if comparison > 0:
-                perm[dim0], perm[dim1] = perm[dim1], perm[dim0]
-                dim1 = dim0
-            elif comparison < 0:
-                break
-    return perm
 
 
 def torch_order(out, *operands):
@@ -56,7 +31,7 @@ def torch_order(out, *operands):
         return out   # every array C-contiguous: NumPy's C order is PyTorch's
     arrays = [op for op in operands if getattr(op, "ndim", 0) > 0]
     shape = out.shape
-    inner_first = _order(shape, [_strides(op, shape) for op in arrays])
+    inner_first = dims_order(shape, [_strides(op, shape) for op in arrays])
     wanted, step = [0] * len(shape), out.itemsize
     for d in inner_first:
         wanted[d] = step
