@@ -36,7 +36,7 @@ def _macs(subscripts, operands):
     return math.prod(size.values())
 
 
-def _summed_alone(xp, s, t, other, output):
+def _summed_alone(s, t, other, output):
     """(subscripts, operand) with the letters neither the other operand nor the output names summed out."""
     alone = [i for i, c in enumerate(s) if c not in other and c not in output]
     if not alone:
@@ -47,8 +47,8 @@ def _summed_alone(xp, s, t, other, output):
 def _as_product(xp, sa, sb, output, a, b):
     """The contraction as batch x (left, contracted) @ (contracted, right), or None where a letter shared by both
     operands has size 1 in one of them (a broadcast: left to einsum)."""
-    sa, a = _summed_alone(xp, sa, a, sb, output)
-    sb, b = _summed_alone(xp, sb, b, sa, output)
+    sa, a = _summed_alone(sa, a, sb, output)
+    sb, b = _summed_alone(sb, b, sa, output)
     size = {}
     for s, t in ((sa, a), (sb, b)):
         for c, n in zip(s, t.shape):

@@ -1132,9 +1132,9 @@ class Layer(Module, metaclass=_LayerType):
         static = static_outputs(self, args, kwargs)
         return static if static is not None else self._probe_by_running(args, kwargs, keras_sizes)
 
-    def _probe_by_running(self, args, kwargs, keras_sizes=True, training=False):
+    def _probe_by_running(self, args, kwargs, keras_sizes=True):
         """_probe's outputs found by running the layer, whatever its shape rule (at the cheap sizes unless
-        `keras_sizes`), called with `training`."""
+        `keras_sizes`)."""
         symbolic = [k for k in flatten((args, kwargs)) if isinstance(k, KerasTensor)]
         batches = {k.shape[0] for k in symbolic if k.shape}
         fixed = batches.pop() if len(batches) == 1 else None   # Input(batch_size=n): outputs keep n, as Keras
@@ -1147,10 +1147,10 @@ class Layer(Module, metaclass=_LayerType):
             probe_batch = fixed or _PROBE_BATCH   # a call may reshape by the declared batch size
             plans = [(probe_batch, size) for size in (_PROBE_SIZES if any(None in k.shape[1:] for k in symbolic)
                                                       else _PROBE_SIZES[:1])]
-        results = [self._probe_run(args, kwargs, *plans[0], training=training)]
+        results = [self._probe_run(args, kwargs, *plans[0])]
         with warnings.catch_warnings():   # a repeat at other sizes: its warnings were shown by the first run
             warnings.simplefilter("ignore")
-            results += [self._probe_run(args, kwargs, batch, size, training=training) for batch, size in plans[1:]]
+            results += [self._probe_run(args, kwargs, batch, size) for batch, size in plans[1:]]
         if results[0] is None:
             raise ValueError(f"{self.name}: call() returned None; a layer must return its outputs")
 
@@ -1183,7 +1183,7 @@ class Layer(Module, metaclass=_LayerType):
             not getattr(type(self), "__module__", "").startswith("nn.keras") and \
             any(isinstance(child, Layer) and not child.built for child in self.children())
 
-    def _build_by_symbolic_run(self, inputs, training=False):
+    def _build_by_symbolic_run(self, inputs):
         """Keras's first eager call of a user layer without build() that holds unbuilt sub-layers: its call runs once
         on symbolic stand-ins of the inputs (building the sub-layers) before the real call; the outputs of that run
         are new KerasTensors (they take names from the session's counter). A call that fails there is left to the
@@ -1194,11 +1194,11 @@ class Layer(Module, metaclass=_LayerType):
                 return KerasTensor(tuple(value.shape), value.dtype, name="eager_build_input")
             return value
         try:
-            self._probe_by_running((map_structure(stand_in, inputs),), {}, training=training)
+            self._probe_by_running((map_structure(stand_in, inputs),), {})
         except Exception:   # as Keras: the eager call itself will build (or raise)
             pass
 
-    def _probe_run(self, args, kwargs, batch, size, training=False):
+    def _probe_run(self, args, kwargs, batch, size):
         """The layer's outputs on ones standing for the KerasTensors in `args` and `kwargs`: their unknown sizes at
         `size`, an unknown batch at `batch`."""
         def ones(k):
@@ -1212,7 +1212,7 @@ class Layer(Module, metaclass=_LayerType):
             return value
         probe_args, probe_kwargs = map_structure(ones, args), map_structure(ones, kwargs)
         with ag.no_grad(), shape_probe_scope(), call_context(fresh=True):   # leaves the enclosing flag alone
-            outputs = self(*probe_args, training=training, **probe_kwargs)
+            outputs = self(*probe_args, training=False, **probe_kwargs)
         for layer in self.modules():   # a probe's losses, its sub-layers' too, are no call's (as Keras: none)
             if isinstance(layer, Layer):
                 object.__setattr__(layer, "_call_losses", [])

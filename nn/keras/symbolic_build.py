@@ -27,4 +27,4 @@ def run_symbolic_build(model, x, batch_size=None):
     size = len(leaves[0]) if batch_size is None else min(int(batch_size), len(leaves[0]))
     if size == 0:
         return
-    model._build_by_symbolic_run(map_structure(lambda v: v[:size], x), training=False)
+    model._build_by_symbolic_run(map_structure(lambda v: v[:size], x))   # its run is given training=False
