@@ -33,7 +33,9 @@ def backward_and_step(loss, optimizer):
     """loss.backward() then optimizer.step(); a loss that depends on no trainable weight (a model without
     any, or with all of them frozen) skips both with Keras's warning, as Keras's fit does."""
     if not loss.requires_grad:
-        warnings.warn("The model does not have any trainable weights.", stacklevel=3)
+        # Issued from this one line, as Keras issues it from its trainer's, so Python's default filter
+        # shows it once per process whether fit, train_on_batch or a custom loop got here.
+        warnings.warn("The model does not have any trainable weights.")
         return
     scaled_backward = getattr(optimizer, "backward", None)   # a loss-scaling optimizer seeds the pass itself
     if scaled_backward is not None:

@@ -40,3 +40,22 @@ def test_keras_reports_the_same_loss():
         expected = theirs.train_on_batch(x, y)
     with pytest.warns(UserWarning):
         assert _model().train_on_batch(x, y) == pytest.approx(float(expected), rel=1e-6)
+
+
+def test_the_warning_shows_once_per_process_as_keras():
+    """Under Python's default warning filter Keras shows it once, from one line of its trainer, however many
+    fits and train_on_batch calls follow; deepgrad printed it again from each caller."""
+    import subprocess
+    import sys
+    program = ("import warnings, numpy as np\n"
+               "warnings.simplefilter('default')\n"
+               "from nn import keras\n"
+               "m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, trainable=False)])\n"
+               "m.compile(optimizer='sgd', loss='mse')\n"
+               "x = np.ones((8, 3), 'float32'); y = np.ones((8, 2), 'float32')\n"
+               "for _ in range(2):\n"
+               "    m.fit(x, y, epochs=2, batch_size=4, verbose=0)\n"
+               "m.train_on_batch(x, y)\n")
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.count("UserWarning: The model does not have any trainable weights") == 1, run.stderr
