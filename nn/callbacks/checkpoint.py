@@ -19,11 +19,13 @@ class ModelCheckpoint(Callback):
     #: what verbose prints after each file it writes
     message = "Epoch {epoch}: saved weights to {path}"
 
+    tracker_class = Monitor   #: what keeps the best value (the Keras surface swaps in its own rule)
+
     def __init__(self, filepath, monitor="val_loss", save_best_only=False, mode="auto", min_delta=0.0,
                  verbose=0):
         super().__init__()
         self.filepath = os.fspath(filepath)
-        self.tracker = Monitor("ModelCheckpoint", monitor, mode, min_delta)
+        self.tracker = self.tracker_class("ModelCheckpoint", monitor, mode, min_delta)
         self.monitor = monitor   # the name, as Keras keeps it
         self.mode = known_mode(mode)
         self.save_best_only, self.verbose = save_best_only, verbose

@@ -15,10 +15,12 @@ class EarlyStopping(Callback):
     `best_epoch` the best one.
     """
 
+    tracker_class = Monitor   #: what keeps the best value (the Keras surface swaps in its own rule)
+
     def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, mode="auto", baseline=None,
                  restore_best_weights=False, start_from_epoch=0, verbose=0):
         super().__init__()   # a negative patience stops as 0 does, as in Keras
-        self.tracker = Monitor("EarlyStopping", monitor, mode, min_delta)
+        self.tracker = self.tracker_class("EarlyStopping", monitor, mode, min_delta)
         self.monitor = monitor   # the name, as Keras keeps it
         who = "EarlyStopping"
         if baseline is not None:

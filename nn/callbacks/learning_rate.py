@@ -93,6 +93,8 @@ class ReduceLROnPlateau(Callback):
     #: what verbose prints when the rate is lowered
     message = "Epoch {epoch}: ReduceLROnPlateau lowered the learning rate to {lr:.4g}"
 
+    tracker_class = Monitor   #: what keeps the best value (the Keras surface swaps in its own rule)
+
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, mode="auto", min_delta=1e-4, cooldown=0,
                  min_lr=0.0, verbose=0):
         super().__init__()
@@ -102,7 +104,7 @@ class ReduceLROnPlateau(Callback):
             ("min_lr", min_lr, float)))
         if not 0.0 < factor < 1.0:
             raise ValueError(f"ReduceLROnPlateau: factor must be in (0, 1), got {factor}")
-        self.tracker = Monitor("ReduceLROnPlateau", monitor, mode, min_delta)
+        self.tracker = self.tracker_class("ReduceLROnPlateau", monitor, mode, min_delta)
         self.monitor = monitor   # the name, as Keras keeps it
         self.mode, self.min_delta = known_mode(mode), min_delta
         self.factor, self.patience, self.cooldown = float(factor), int(patience), int(cooldown)

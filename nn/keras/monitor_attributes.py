@@ -2,9 +2,34 @@
 deepgrad's `Monitor` tracker: `best` (None until a value is recorded), `monitor_op` (None until the first epoch end
 settles the direction, then `keras.ops.less` or `keras.ops.greater`), and `min_delta` (its absolute value, negated
 once the direction settles as minimising, as Keras stores it). `mode` stays what was given ('auto' included)."""
-import math
+from nn.callbacks.monitor import Monitor
 
 from .monitor_direction import auto_mode, require_direction
+
+
+class FirstValueMonitor(Monitor):
+    """deepgrad's Monitor with Keras's rule for the first value: with nothing recorded yet, any value improves,
+    NaN included (Keras's `_is_improvement` against a best of None), and a NaN best is then never beaten."""
+
+    def reset(self):
+        """Forget the best value; the next one recorded improves whatever it is."""
+        super().reset()
+        self.seen = False
+
+    @property
+    def best(self):
+        """The best value recorded (the direction's infinity before the first)."""
+        return self._best
+
+    @best.setter
+    def best(self, value):
+        self._best, self.seen = value, True
+
+    def improves(self, current, reference=None):
+        """True when `current` beats `reference` (default: the best so far; always, before any is recorded)."""
+        if reference is None and not self.seen:
+            return True
+        return super().improves(current, reference)
 
 
 class MonitorAttributes:
@@ -12,12 +37,12 @@ class MonitorAttributes:
     Monitor) that does the comparisons."""
 
     monitor_op = None
+    tracker_class = FirstValueMonitor
 
     @property
     def best(self):
         """The best monitored value recorded (None before the first, as Keras)."""
-        best = self.tracker.best
-        return None if best is None or isinstance(best, float) and math.isinf(best) else best
+        return self.tracker.best if self.tracker.seen else None
 
     @best.setter
     def best(self, value):
