@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from .function import Function
 from .saved_graph import wrap_saved
+from .saved_hooks import stored
 from .tensor import Tensor, wrap_array
 
 NO_JVP = "You must implement the jvp function for custom autograd.Function to use it with forward mode AD."
@@ -96,7 +97,7 @@ class _JvpStandIn(Function):
             if t is not None and k in given and k < len(ids) and ids[k] in dirty:
                 t = t.clone()   # an in-place jvp changes the tangent it is given; this one is the engine's
             args.append(t)
-        saved = node.saved_tensors
+        saved = stored(node)
         node.saved_tensors = tuple(_for_jvp(node, s, graph) for s in getattr(node, "saved_for_forward", ()))
         try:
             result = type(node)._forward_cls.jvp(node, *args)

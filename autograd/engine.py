@@ -23,7 +23,7 @@ from .hooks import (ACCUMULATE_POST, ACCUMULATE_PRE, RETAIN_KEY, run_accumulator
 from .node_hooks import POST, PRE, run_posthooks, run_prehooks
 from .node_names import show_double_backward
 from .saved_graph import as_graph_tensor, wrap_saved as _wrap_saved
-from .saved_hooks import _torch_order as torch_order, unpack_node
+from .saved_hooks import _torch_order as torch_order, stored, unpack_node
 from .ops.joining import stack
 from .tensor import Tensor
 from .sparse_storage import SparseCOO, position_gradient
@@ -167,7 +167,7 @@ def _walk(roots, grads, retain_graph, create_graph, inputs, partial=False):
                   or not node.device.host_memory):
                 in_grads = _run_node(node, gs, graph_mode)
             else:
-                if node._saved_at is not None and node._saved_at != clock.tick:
+                if node._save_tick is not None and node._save_tick != clock.tick:
                     _check_saved(node)
                 in_grads = type(node).backward(node, *gs)
                 if type(in_grads) is not tuple:
@@ -353,7 +353,7 @@ def _run_node(node, gs, graph_mode):
                          f"after they have already been freed): backward through {node.label()} a second time, its "
                          "saved values were freed after the first backward; call the first "
                          ".backward(retain_graph=True) if you need to go through the graph again")
-    if node._saved_at is not None and node._saved_at != clock.tick:
+    if node._save_tick is not None and node._save_tick != clock.tick:
         _check_saved(node)
     if (node.n_out > 1 or node.runs_without_gradient) and node.materialize_grads:
         for i, g in enumerate(gs):   # zeros for the outputs that got none (a custom Function's default)
@@ -380,10 +380,10 @@ def _check_saved(node):
     """Refuse to run backward when an array the node saved, or the result PyTorch's node keeps, was changed in
     place after the node ran (a result PyTorch's node does not keep may be replaced inside a graph)."""
     kept = node.result_kept
-    if kept is not None and modified_since(kept, node._saved_at):
+    if kept is not None and modified_since(kept, node._save_tick):
         _saved_changed(node, kept, 0)
-    for k, arr in enumerate(node.saved_tensors):
-        if modified_since(arr, node._saved_at):
+    for k, arr in enumerate(stored(node)):
+        if modified_since(arr, node._save_tick):
             # a value replaced inside a graph is as it was: refuse only where PyTorch's node keeps it too
             if replaced_only(arr) and not _torch_keeps(node, k, arr):
                 continue
@@ -429,8 +429,8 @@ def _graph_backward(node, gs):
         raise GraphError(f"create_graph: the gradient of {node.label()} cannot be differentiated again (its backward "
                          "is a fused kernel); for higher-order gradients (gradient penalties, Hessian products) "
                          "write this step with elementary tensor ops instead")
-    saved = node.saved_tensors
-    if getattr(node, "_saved_roles", None) is None:
+    saved = stored(node)
+    if getattr(node, "_save_roles", None) is None:
         node.saved_tensors = tuple(_wrap_saved(node, arr) for arr in saved)
     else:   # values unpacked from saved_tensors_hooks: joined to the graph by where they were saved from
         node.saved_tensors = tuple(as_graph_tensor(node, k, arr) for k, arr in enumerate(saved))

@@ -66,7 +66,7 @@ class Function:
     #: True for a user's autograd.Function: when only None reaches it, PyTorch still calls its backward (on zeros
     #: while it materialises gradients); a built-in node then hands None on without running (engine.py)
     runs_without_gradient = False
-    _saved_at = None
+    _save_tick = None
     #: what saved_tensors_hooks' pack made of saved_tensors (saved_hooks.py), or None
     _packed = None
     #: the node's name as PyTorch shows it where the class name does not give it; set on a node by a composite
@@ -226,11 +226,11 @@ class Function:
             ctx.kept = (arrays, kwargs)
         if cls.torch_saves_result:   # kept for the in-place check only (engine._check_saved)
             ctx.result_kept = out[0] if out.__class__ is tuple else out
-            ctx._saved_at = clock.tick
+            ctx._save_tick = clock.tick
         if ctx.saved_tensors:
-            ctx._saved_at = clock.tick
+            ctx._save_tick = clock.tick
             if inference_tensors.made:
-                _refuse_saved_inference(cls, args, ctx.saved_tensors)
+                _refuse_saved_inference(cls, args, saved_hooks.stored(ctx))
         if isinstance(out, tuple):
             non_diff = getattr(ctx, "_non_diff", ())
             ctx.n_out = len(out)
@@ -362,7 +362,7 @@ class Function:
 
     def release(self):
         """Drop what was saved for backward (after a backward without retain_graph)."""
-        if self.saved_tensors:
+        if saved_hooks.stored(self):
             self.saved_tensors = ()
             self._freed = True
 
@@ -381,7 +381,7 @@ def _as_arrays(ctx, out):
         pairs = [(out, new)]
     else:
         return out
-    saved = ctx.saved_tensors
+    saved = saved_hooks.stored(ctx)
     if saved:
         swap = {id(old): fresh for old, fresh in pairs if old is not fresh}
         ctx.saved_tensors = tuple(swap.get(id(a), a) for a in saved)
@@ -440,8 +440,8 @@ def keeping_result(tensor):
     node = tensor._node
     if node is not None:
         node.result_kept = tensor._data
-        if node._saved_at is None:
-            node._saved_at = clock.tick
+        if node._save_tick is None:
+            node._save_tick = clock.tick
     return tensor
 
 

@@ -21,7 +21,7 @@ class Rebind(Function):
 def as_graph_tensor(node, k, array):
     """Saved value k (an unpacked array) as a Tensor joined to the graph where the packed value stood (as the
     wrap_saved below finds it for values that were not packed: a constant when the op made it)."""
-    role = node._saved_roles[k]
+    role = node._save_roles[k]
     if not role:   # False: a number saved as is; None: an array the op made
         return array if role is False else Tensor._make(array, node.device, None, 0, False)
     kind, j = role

@@ -38,6 +38,12 @@ def pop():
     active -= 1
 
 
+def stored(node):
+    """What `node` keeps for backward, as kept: backend arrays (Tensors while a create_graph backward runs). Read
+    here, not through `node.saved_tensors`, which a user's autograd.Function node shows as Tensors, as PyTorch's."""
+    return node.__dict__.get("saved_tensors", ())
+
+
 def _role(node, value):
     """('out', k) when value is the node's output k, ('in', k) when it is its input k, else None."""
     key = id(value)
@@ -60,7 +66,7 @@ def _torch_order(node):
     """The positions in node.saved_tensors that PyTorch's node of this kind saves, in the order it packs them
     (`mul`: other, then self, each only when the other operand's gradient needs it); every saved array, in
     order, for a node whose PyTorch fields are not listed in saved_fields.py."""
-    saved = node.saved_tensors
+    saved = stored(node)
     fields = fields_of(getattr(type(node), "_shown_of", type(node)), printed_name(node))
     if not fields:
         return [i for i, value in enumerate(saved) if _is_array(node, value)]
@@ -96,13 +102,14 @@ def pack_node(node, args=(), results=()):
         return   # the active pair belongs to another thread
     pack, unpack = state.stack[-1]
     results = results if isinstance(results, tuple) else (results,)
-    packed = [(False, value) for value in node.saved_tensors]
+    saved = stored(node)
+    packed = [(False, value) for value in saved]
     if getattr(pack, "packs_everything", False):   # allow_mutation_on_saved_tensors: copy all that backward reads
-        order = [i for i, value in enumerate(node.saved_tensors) if _is_array(node, value)]
+        order = [i for i, value in enumerate(saved) if _is_array(node, value)]
     else:
         order = _torch_order(node)
     for i in order:
-        value = node.saved_tensors[i]
+        value = saved[i]
         packed[i] = (_role(node, value), pack(_as_tensor(value, node, tuple(args), results)))
     node._packed = (tuple(packed), unpack)
     node._pack_order = order
@@ -127,6 +134,6 @@ def unpack_node(node, retain):
                 value = value.to(node.device)
             arrays[i] = value._data
     node.saved_tensors = tuple(arrays)
-    node._saved_roles = tuple(role for role, _ in packed)
+    node._save_roles = tuple(role for role, _ in packed)
     if not retain:
         node._packed = None

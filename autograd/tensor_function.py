@@ -12,10 +12,11 @@ import warnings
 
 from . import custom_jvp
 from .func_levels import check_function, levels
-from .function import Function
+from .function import _FREED, Function, wrap_saved
 from .grad_mode import is_grad_enabled, no_grad
+from .saved_hooks import stored
 from .tensor import Tensor, wrap_array
-from .versions import clock
+from .versions import clock, modified_since
 
 
 def _as_tensor(value, device):
@@ -48,7 +49,7 @@ def _tensor_forward(user_forward, setup_context=None):
                 out = user_forward(*tensors)
                 setup_context(ctx, tuple(tensors), out)
         _check_saved_kinds(ctx)
-        ctx.saved_tensors = tuple(_as_array(t) for t in ctx.saved_tensors)
+        ctx.saved_tensors = tuple(_as_array(t) for t in stored(ctx))   # arrays: a saved output holds no node
         if _applying.slots:   # hand the node to the apply running it (for mark_dirty)
             _applying.slots[-1] = ctx
         if isinstance(out, tuple):
@@ -91,14 +92,15 @@ def _tensor_backward(user_backward):
         if plain:   # a None gradient for each non-tensor output, as PyTorch passes
             given = iter(grads)
             grads = [None if i in plain else next(given) for i in range(ctx._n_outputs)]
-        saved = ctx.saved_tensors
-        ctx.saved_tensors = tuple(_as_tensor(s, ctx.device) for s in saved)
-        try:
-            out = user_backward(ctx, *[_as_tensor(g, ctx.device) for g in grads])
-        finally:
-            ctx.saved_tensors = saved
+        # a create_graph backward hands Tensors (the engine's saved values and gradients), a plain one arrays
+        graph_mode = any(isinstance(s, Tensor) for s in stored(ctx)) or any(isinstance(g, Tensor) for g in grads)
+        grads = [_as_tensor(g, ctx.device) for g in grads]
+        if graph_mode:
+            out = user_backward(ctx, *grads)
+        else:   # PyTorch runs backward with grad mode off unless create_graph
+            with no_grad():
+                out = user_backward(ctx, *grads)
         out = _in_input_dtypes(ctx, out)
-        graph_mode = any(isinstance(s, Tensor) for s in saved) or any(isinstance(g, Tensor) for g in grads)
         if graph_mode:
             return out
         if isinstance(out, tuple):
@@ -109,11 +111,21 @@ def _tensor_backward(user_backward):
 
 def _check_saved_kinds(ctx):
     """PyTorch's TypeError for a number, string or list given to ctx.save_for_backward (it keeps only tensors)."""
-    for i, t in enumerate(ctx.saved_tensors):
+    for i, t in enumerate(stored(ctx)):
         if t is not None and not isinstance(t, Tensor) and not hasattr(t, "shape"):
             raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type "
                             f"{type(t).__name__}: {ctx.name()}'s forward saved a value of type {type(t).__name__}; keep plain "
                             f"values as attributes instead (ctx.k = k) and pass only tensors to save_for_backward")
+
+
+def _refuse_changed(ctx, kept):
+    """PyTorch's RuntimeError for reading saved tensors one of which was changed in place after forward saved it."""
+    for k, value in enumerate(kept):
+        if not isinstance(value, Tensor) and modified_since(value, ctx._save_tick):
+            raise RuntimeError(f"one of the variables needed for gradient computation has been modified by an "
+                               f"inplace operation: {ctx.name()} saved a tensor of shape {tuple(value.shape)} (saved "
+                               f"tensor {k}) that was changed in place after forward saved it; change a copy "
+                               "(t.clone()) instead, or make the change after backward")
 
 
 def _check_gradient_kinds(ctx, grads):
@@ -208,10 +220,10 @@ def _take_dirty(ctx, args, out):
         a._bump_version()
         if o._node is not None:
             a._node, a._out_idx, a.requires_grad = o._node, o._out_idx, o.requires_grad
-            if o._node._saved_at is not None:
+            if o._node._save_tick is not None:
                 # the node's own in-place change: what it saved (the changed input, its output) stays valid,
                 # as PyTorch's saved outputs of a dirty Function
-                o._node._saved_at = clock.tick
+                o._node._save_tick = clock.tick
         swapped[hits[0]] = a
     return tuple(swapped) if isinstance(out, tuple) else swapped[0]
 
@@ -246,6 +258,34 @@ class TensorFunction(Function):
         user_backward = cls.__dict__.get("backward", cls.__dict__.get("vjp"))
         if user_backward is not None:
             cls.backward = _tensor_backward(_plain(user_backward))
+
+    out_ids = ()   # until apply has made the outputs
+
+    @property
+    def saved_tensors(self):
+        """What forward saved with ctx.save_for_backward, as Tensors, as PyTorch's ctx.saved_tensors and
+        grad_fn.saved_tensors give them: a saved input is that very tensor, a saved output a tensor whose grad_fn
+        is this node; PyTorch's RuntimeError once backward has freed them or one was changed in place."""
+        if self._packed is not None:   # through saved_tensors_hooks: what unpack gives back
+            return tuple(self._unpacked_value(("saved", k, None)) for k in range(len(self._packed[0])))
+        kept = stored(self)
+        if not kept:
+            if self._freed:
+                raise RuntimeError(_FREED)
+            return ()
+        if self._save_tick is not None and self._save_tick != clock.tick:
+            _refuse_changed(self, kept)
+        return tuple(s if isinstance(s, Tensor) else wrap_saved(self, s) for s in kept)
+
+    @property
+    def saved_variables(self):
+        """PyTorch's deprecated name of saved_tensors."""
+        warnings.warn("'saved_variables' is deprecated; use 'saved_tensors'", DeprecationWarning, stacklevel=2)
+        return self.saved_tensors
+
+    @saved_tensors.setter
+    def saved_tensors(self, values):
+        self.__dict__["saved_tensors"] = values   # kept as given (backend arrays): see saved_hooks.stored
 
     def mark_non_differentiable(self, *outputs):
         """Declare outputs (e.g. indices) that never carry a gradient."""

@@ -509,7 +509,7 @@ SAVED_CASES = {
 def _saved_fields(lib, node):
     """The node's _saved_* fields PyTorch and deepgrad both describe (not the sym_sizes/strides metadata), each
     with its value, whether it requires grad, whether its grad_fn is the node, and which operand it is."""
-    names = sorted(a for a in dir(node) if a.startswith("_saved_") and a != "_saved_at"
+    names = sorted(a for a in dir(node) if a.startswith("_saved_")
                    and not a.endswith(("_sym_sizes", "_sym_strides", "_sym_numel", "_sym_argsize_1")))
     result = []
     for name in names:
