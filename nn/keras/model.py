@@ -158,11 +158,16 @@ class Model(TrainingSteps, StepFunctions, Layer):
         from .layers.quantized import quantize_model
         quantize_model(self, mode, config, filters, **kwargs)
 
-    def save_weights(self, filepath, overwrite=True):
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
         """Write every weight (and a compiled model's optimizer variables) to a '.weights.h5' file in real Keras's
         HDF5 layout; a '.safetensors' name, or without h5py, a safetensors file (nn.save) that load_weights reads
-        too; other names are refused, as Keras refuses them."""
+        too; other names are refused, as Keras refuses them. With `max_shard_size` (GB), Keras's sharded files:
+        'name.weights.json' indexing 'name_00000.weights.h5', ... (saving/sharded_weights.py)."""
         _check_path(filepath, "save_weights", "The filename must end in `.weights.h5`")
+        if max_shard_size is not None:
+            from .saving.sharded_weights import save_sharded_weights
+            save_sharded_weights(self, filepath, max_shard_size, overwrite)
+            return
         weights_file.save(self, filepath, overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):

@@ -109,7 +109,8 @@ def load(model, filepath, skip_mismatch=False, by_name=False):
     (HDF5, read with h5py), for the same architecture; `by_name` (a legacy '.h5' file only) matches layers by
     name instead."""
     filepath = os.fspath(filepath)
-    if not os.path.exists(filepath) and not filepath.endswith((".weights.h5", ".h5", ".hdf5", ".safetensors")):
+    if not os.path.exists(filepath) and not filepath.endswith((".weights.h5", ".weights.json", ".h5", ".hdf5",
+                                                                ".safetensors")):
         # Keras refuses the name before looking for the file (an existing file of any name is still read)
         raise UnsupportedWeightsFile(f"File format not supported: filepath={filepath}. load_weights reads "
                                      "'.weights.h5' files (written by save_weights), '.keras' files (written by save) "
@@ -117,6 +118,11 @@ def load(model, filepath, skip_mismatch=False, by_name=False):
     if not os.path.exists(filepath):
         raise FileNotFoundError(errno.ENOENT, "load_weights: no such file; check the path, or write it first with "
                                 "model.save_weights(filepath)", filepath)
+    if filepath.endswith(".weights.json"):   # Keras's sharded weights: an index and its shard files
+        from .saving.keras_archive import load_keras_weights
+        from .saving.sharded_weights import read_sharded_weights
+        load_keras_weights(model, filepath, filepath, skip_mismatch, tree=read_sharded_weights(filepath))
+        return
     if os.path.exists(filepath) and is_hdf5(filepath):
         from .applications.legacy_h5 import is_legacy_h5, load_legacy_h5, load_legacy_h5_by_name
         if is_legacy_h5(filepath):   # Keras 2's layout, as the published keras.applications weights have it

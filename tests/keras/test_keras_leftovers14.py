@@ -194,7 +194,6 @@ def test_monitoring_callbacks_attributes_match_keras_at_every_epoch_end(tmp_path
 # ---- 6. signatures: Input / InputLayer in Keras's order, methods, Optimizer.stateless_apply -----------------------
 
 METHODS_STILL_APART = {
-    "Model.save_weights": "max_shard_size (Keras's sharded .weights.json files) is not written",
     "Model.export": "SavedModel / ONNX export is not done",
 }
 

@@ -274,8 +274,8 @@ def test_saving_save_and_load_weights_functions(tmp_path):
     keras.saving.load_weights(other, tmp_path / "m.weights.h5")
     for a, b in zip(other.get_weights(), model.get_weights()):
         np.testing.assert_array_equal(a, b)
-    with pytest.raises(ValueError, match="max_shard_size"):
-        keras.saving.save_weights(model, tmp_path / "n.weights.h5", max_shard_size=1)
+    with pytest.raises(ValueError, match="max_shard_size"):   # a sharded index must be named '.weights.json'
+        keras.saving.save_weights(model, tmp_path / "n.h5", max_shard_size=1)
 
 
 @pytest.mark.parametrize("order", [0, 1])

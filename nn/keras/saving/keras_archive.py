@@ -44,15 +44,14 @@ def load_keras_model(archive, filepath, custom_objects=None, compile=True, safe_
     return model
 
 
-def load_keras_weights(model, source, filepath, skip_mismatch=False, archive=None):
+def load_keras_weights(model, source, filepath, skip_mismatch=False, archive=None, tree=None):
     """Set `model`'s weights (and, when its optimizer is built, the optimizer's state) from a Keras
-    '.weights.h5' file (`source`: a path), or from the weights member of a Keras-written .keras `archive`.
-    As Keras, an optimizer that is not built yet, or whose variables do not match the file's, is left as it
-    is with a warning."""
-    if archive is not None:
-        tree = _tree_of_archive(archive, filepath, "load_weights")
-    else:
-        tree = read_weights_h5(source, "load_weights", filepath)
+    '.weights.h5' file (`source`: a path), from the weights member of a Keras-written .keras `archive`, or from
+    a WeightGroup `tree` already read (sharded files). As Keras, an optimizer that is not built yet, or whose
+    variables do not match the file's, is left as it is with a warning."""
+    if tree is None:
+        tree = _tree_of_archive(archive, filepath, "load_weights") if archive is not None \
+            else read_weights_h5(source, "load_weights", filepath)
     assign_model_weights(model, tree, filepath, "load_weights", skip_mismatch)
     optimizer = getattr(model, "optimizer", None) if getattr(model, "_compiled", None) is not None else None
     group = tree.children.get("optimizer")

@@ -97,16 +97,19 @@ def _read_vars(group, path, filename, who, h5py):
     if sorted(keys, key=lambda k: int(k) if k.isdigit() else -1) != [str(k) for k in range(len(keys))]:
         raise ValueError(f"{who}({filename!r}): the variables under '{path}' are named {sorted(keys)}, not "
                          "0, 1, 2, ...; this is not a Keras 3 weights file")
-    out = []
-    for k in range(len(keys)):
-        dataset = _member(group, str(k), f"{path}/{k}", filename, who, h5py)
-        if not isinstance(dataset, h5py.Dataset) or dataset.dtype.kind not in _NUMERIC_KINDS \
-                or dataset.dtype.fields is not None:
-            kind = type(dataset).__name__ if not isinstance(dataset, h5py.Dataset) else f"dtype {dataset.dtype}"
-            raise ValueError(f"{who}({filename!r}): '{path}/{k}' is a {kind}; nn.keras reads only plain numeric "
-                             "weight datasets")
-        if dataset.is_virtual or dataset.external:   # would read other files on this machine
-            raise ValueError(f"{who}({filename!r}): '{path}/{k}' keeps its data outside the file (a virtual or "
-                             "external HDF5 dataset); nn.keras reads only data stored in the file itself")
-        out.append(np.array(dataset[()]))
-    return out
+    return [read_dataset(group, str(k), path, filename, who, h5py) for k in range(len(keys))]
+
+
+def read_dataset(group, k, path, filename, who, h5py):
+    """The array of the dataset `k` of a 'vars' group (at `path`), refusing anything but plain numbers stored in
+    the file itself."""
+    dataset = _member(group, str(k), f"{path}/{k}", filename, who, h5py)
+    if not isinstance(dataset, h5py.Dataset) or dataset.dtype.kind not in _NUMERIC_KINDS \
+            or dataset.dtype.fields is not None:
+        kind = type(dataset).__name__ if not isinstance(dataset, h5py.Dataset) else f"dtype {dataset.dtype}"
+        raise ValueError(f"{who}({filename!r}): '{path}/{k}' is a {kind}; nn.keras reads only plain numeric "
+                         "weight datasets")
+    if dataset.is_virtual or dataset.external:   # would read other files on this machine
+        raise ValueError(f"{who}({filename!r}): '{path}/{k}' keeps its data outside the file (a virtual or "
+                         "external HDF5 dataset); nn.keras reads only data stored in the file itself")
+    return np.array(dataset[()])

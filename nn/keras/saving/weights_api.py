@@ -4,12 +4,10 @@ import numpy as np
 
 
 def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs):
-    """model.save_weights(filepath, overwrite) (sharding is not supported: max_shard_size must stay None)."""
-    if max_shard_size is not None:
-        raise ValueError(f"save_weights: nn.keras writes one file; max_shard_size={max_shard_size!r} is not supported")
+    """model.save_weights(filepath, overwrite, max_shard_size)."""
     if kwargs:
         raise TypeError(f"save_weights() got unexpected keyword arguments: {sorted(kwargs)}")
-    model.save_weights(filepath, overwrite=overwrite)
+    model.save_weights(filepath, overwrite=overwrite, max_shard_size=max_shard_size)
 
 
 def load_weights(model, filepath, skip_mismatch=False, **kwargs):
