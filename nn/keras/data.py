@@ -283,6 +283,9 @@ class _PyDatasetPasses:
         #: fit and evaluate reset the data (on_epoch_end) once before their passes: `start` does it
         self.reset_at_start = reset_at_start
         self._next = 0   # an endless dataset's next index: its epochs go on where the last one stopped
+        # as Keras's epoch iterator: the batches per pass are read when reading starts and at each reset, not
+        # before every pass (a dataset whose on_epoch_end changes its length keeps the first count)
+        self._count = dataset.num_batches
         # a finite dataset with workers: Keras's queue hands a pass the batches the last one left first
         self._queue = QueuedReads(dataset) if uses_queue(dataset) and dataset.num_batches is not None else None
         if dataset.num_batches is None and steps is None:
@@ -290,13 +293,14 @@ class _PyDatasetPasses:
                              "steps; pass steps_per_epoch to fit (validation_steps, steps to evaluate / predict)")
 
     def __len__(self):
-        count = self.dataset.num_batches   # as Keras: the property, which defaults to len(dataset)
+        count = self._count   # as Keras: the property, which defaults to len(dataset)
         if count is None:
             return int(self.steps)
         return count if self.steps is None else min(count, int(self.steps))
 
     def __iter__(self):
         if self.reset_first:
+            self._count = self.dataset.num_batches
             self.dataset.on_epoch_end()
             self._next = 0
         self.dataset.on_epoch_begin()   # as Keras: before the pass's order is drawn
@@ -332,6 +336,7 @@ class _PyDatasetPasses:
             else:
                 self.dataset[self._order(self._next)[0]]
         if self.reset_at_start or read_build_batch:
+            self._count = self.dataset.num_batches
             self.dataset.on_epoch_end()
 
     def begin_epoch(self):
