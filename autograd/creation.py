@@ -14,6 +14,7 @@ from .linspace_steps import linspace_values
 from .bf16_dtype import from_torch_bf16
 from .errors import ArgumentKindError, ArgumentRangeError, ShapeError, UnsupportedDtypeError
 from .int_fit import fitted
+from .ops.dtype_args import check_dtype_arg
 from .dtypes import (UnreadableValuesError, UnsupportedDataError, check_supported, get_default_complex_dtype,
                      get_default_dtype, real_dtype_of)
 from .random_generator import check_generator, default_generator
@@ -32,6 +33,7 @@ def _shape(shape, op, size=None):
         if shape:
             raise TypeError(f"{op}: got sizes both positionally {tuple(shape)!r} and as size={size!r}; pass one "
                             f"of them, e.g. {op}(size={size!r})")
+        refuse_int_size(op, size)
         shape = (size,)
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
@@ -43,6 +45,24 @@ def _shape(shape, op, size=None):
     if dims and min(dims) < 0:
         raise ShapeError(f"{op}: sizes must be non-negative, got {dims}")
     return dims
+
+
+def refuse_int_size(op, size):
+    """PyTorch's TypeError for a size given as one int where a tuple is wanted (size=3, full(3, v)), which NumPy
+    would take as the shape (3,) without a word."""
+    if isinstance(size, (int, np.integer)) and not isinstance(size, (bool, np.bool_)):
+        raise TypeError(f"{op}(): argument 'size' must be tuple of ints, not int ({size}); pass a tuple, e.g. "
+                        f"size=({size},)")
+
+
+def _size_tuple(op, size):
+    """A size= argument as a tuple, refused as PyTorch refuses one int or a non-sequence."""
+    refuse_int_size(op, size)
+    try:
+        return tuple(size)
+    except TypeError:
+        raise TypeError(f"{op}(): argument 'size' must be tuple of ints, not {type(size).__name__} ({size!r}); pass "
+                        "a tuple, e.g. size=(2, 3)") from None
 
 
 def _new(array, device, requires_grad):
@@ -61,6 +81,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of data, as torch.tensor (NumPy arrays keep their dtype; Python floats
     and lists of them become the default float dtype, float32 unless set_default_dtype changed it).
     `as_tensor` and `from_numpy` share a NumPy array's memory instead."""
+    check_dtype_arg("tensor", dtype)
     if not isinstance(data, (Tensor, np.ndarray, list, tuple, float, int)):
         bf16 = from_torch_bf16(data)   # a torch.bfloat16 tensor, whose numpy() refuses
         data = data if bf16 is None else bf16
@@ -108,19 +129,22 @@ def _shares_memory(t, data):
 def zeros(*shape, size=None, dtype=None, device=None, requires_grad=False):
     """A tensor of zeros."""
     d = _device(device)
+    check_dtype_arg("zeros", dtype)
     return _new(d.xp.zeros(_shape(shape, "zeros", size), dtype=dtype or get_default_dtype()), d, requires_grad)
 
 
 def ones(*shape, size=None, dtype=None, device=None, requires_grad=False):
     """A tensor of ones."""
     d = _device(device)
+    check_dtype_arg("ones", dtype)
     return _new(d.xp.ones(_shape(shape, "ones", size), dtype=dtype or get_default_dtype()), d, requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     """A tensor filled with `fill_value` (PyTorch's argument names: full(size=(2, 3), fill_value=1.5))."""
     d = _device(device)
-    shape = _shape((size,) if isinstance(size, int) else tuple(size), "full")
+    check_dtype_arg("full", dtype)
+    shape = _shape(_size_tuple("full", size), "full")
     if isinstance(fill_value, (str, bytes)):
         raise ArgumentKindError(f"full(): argument 'fill_value' must be Number, not {type(fill_value).__name__} "
                                 f"({fill_value!r}); give a number, e.g. full({shape}, 1.5)")
@@ -147,6 +171,7 @@ def check_fill_value(fill_value, shape, op):
 def empty(*shape, size=None, dtype=None, device=None, requires_grad=False, memory_format=None):
     """A tensor with unspecified values (laid out as `memory_format`, e.g. ag.channels_last, when given)."""
     d = _device(device)
+    check_dtype_arg("empty", dtype)
     array = d.xp.empty(_shape(shape, "empty", size), dtype=dtype or get_default_dtype())
     return _in_format("empty", _new(array, d, requires_grad), memory_format)
 
@@ -219,6 +244,7 @@ def _dense_strides(shape, strides):
 def zeros_like(input, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """Zeros with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("zeros_like", input)
+    check_dtype_arg("zeros_like", dtype)
     t = zeros(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
     return _like("zeros_like", t, memory_format, input)
 
@@ -226,6 +252,7 @@ def zeros_like(input, dtype=None, device=None, requires_grad=False, *, memory_fo
 def ones_like(input, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """Ones with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("ones_like", input)
+    check_dtype_arg("ones_like", dtype)
     t = ones(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
     return _like("ones_like", t, memory_format, input)
 
@@ -233,6 +260,7 @@ def ones_like(input, dtype=None, device=None, requires_grad=False, *, memory_for
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """`fill_value` with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("full_like", input)
+    check_dtype_arg("full_like", dtype)
     check_fill_value(fill_value, input.shape, "full_like")
     t = full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
              requires_grad=requires_grad)
@@ -242,6 +270,7 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, *
 def empty_like(input, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """Unspecified values with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("empty_like", input)
+    check_dtype_arg("empty_like", dtype)
     t = empty(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
     return _like("empty_like", t, memory_format, input)
 
@@ -282,6 +311,7 @@ def _drawn_in_order(input, order, dtype, device, requires_grad, normal):
 def rand_like(input, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """Uniform samples in [0, 1) with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("rand_like", input)
+    check_dtype_arg("rand_like", dtype)
     dtype = _float_like("rand_like", input, dtype)
     order = _fill_order("rand_like", input, memory_format)
     if order is not None:
@@ -293,6 +323,7 @@ def rand_like(input, dtype=None, device=None, requires_grad=False, *, memory_for
 def randn_like(input, dtype=None, device=None, requires_grad=False, *, memory_format=None):
     """Standard normal samples with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("randn_like", input)
+    check_dtype_arg("randn_like", dtype)
     dtype = _float_like("randn_like", input, dtype)
     order = _fill_order("randn_like", input, memory_format)
     if order is not None:
@@ -304,6 +335,7 @@ def randn_like(input, dtype=None, device=None, requires_grad=False, *, memory_fo
 def randint_like(input, low=0, high=None, dtype=None, device=None, *, memory_format=None):
     """Integers uniform in [low, high) (or [0, low)) with the shape of `input`, in its dtype unless given."""
     check_tensor("randint_like", input)
+    check_dtype_arg("randint_like", dtype)
     if (dtype or input.dtype) in (np.complex64, np.complex128):
         raise TypeError(f"randint_like: draws integers, which a complex dtype does not hold (got "
                         f"{np.dtype(dtype or input.dtype)}); pass an integer or float dtype, e.g. dtype=ag.int64")
@@ -312,10 +344,10 @@ def randint_like(input, low=0, high=None, dtype=None, device=None, *, memory_for
     order = _fill_order("randint_like", input, memory_format)
     if order is not None:   # drawn in the memory order of the layout PyTorch gives the result, as its random_
         shape = tuple(input.shape[a] for a in order)
-        drawn = randint(low, high, shape, dtype=np.int64, device=device or input.device)
+        drawn = randint(low, high, shape, dtype=_INT64, device=device or input.device)
         inverse = sorted(range(input.ndim), key=order.__getitem__)
         return _new(drawn._data.transpose(inverse), drawn.device, False).astype(dtype or input.dtype)
-    t = randint(low, high, input.shape, dtype=np.int64, device=device or input.device)
+    t = randint(low, high, input.shape, dtype=_INT64, device=device or input.device)
     return _in_format("randint_like", t.astype(dtype or input.dtype), memory_format, input)
 
 
@@ -334,6 +366,7 @@ def from_numpy(ndarray):
 def as_tensor(data, dtype=None, device=None):
     """`data` as a tensor, sharing memory when it already is one (or a NumPy array on a CPU device) of the
     asked dtype; copying otherwise."""
+    check_dtype_arg("as_tensor", dtype)
     if isinstance(data, Tensor):
         out = data if device is None else data.to(device)
         return out if dtype is None else out.astype(dtype)
@@ -347,6 +380,7 @@ def as_tensor(data, dtype=None, device=None):
 def arange(start=None, stop=None, step=1, dtype=None, device=None, requires_grad=False, *, end=None):
     """Evenly spaced values in [start, stop) (int64 for integer arguments, else the default float dtype); a
     0-d tensor counts as its number, as in PyTorch. PyTorch's keyword for the bound is end=, NumPy's stop=."""
+    check_dtype_arg("arange", dtype)
     if end is not None:
         if stop is not None:
             raise TypeError(f"arange: give the end once, as end= or stop=, got end={end!r} and stop={stop!r}")
@@ -405,6 +439,7 @@ def linspace(start, end=None, steps=None, dtype=None, device=None, requires_grad
     """`steps` evenly spaced values from start to end inclusive, as torch.linspace: PyTorch's values bit for bit
     for real dtypes (autograd/linspace_steps.py). NumPy's names `stop` and `num` are accepted too; steps
     defaults to 50."""
+    check_dtype_arg("linspace", dtype)
     end = stop if end is None else end
     steps = (50 if num is None else num) if steps is None else steps
     if end is None:
@@ -431,6 +466,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     """`steps` values base ** e for e evenly spaced from start to end inclusive, as torch.logspace: computed in
     `dtype` (default float) from both ends, so the last is base ** end; an integer dtype truncates start and
     end to integers first and the powers after."""
+    check_dtype_arg("logspace", dtype)
     if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
         raise ArgumentKindError(f"logspace: steps must be an int, got {type(steps).__name__} {steps!r}; pass how "
                                 "many values to make, e.g. logspace(0, 2, 3)")
@@ -462,6 +498,7 @@ def _log_steps(start, end, steps, base, dtype):
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     """The n x m identity matrix."""
     d = _device(device)
+    check_dtype_arg("eye", dtype)
     n, m = _shape((n, n if m is None else m), "eye")
     return _new(d.xp.eye(n, m, dtype=dtype or get_default_dtype()), d, requires_grad)
 
@@ -507,7 +544,7 @@ def _refuse_integers(op, dtype):
 def rand(*shape, size=None, dtype=None, device=None, requires_grad=False, generator=None):
     """Uniform samples in [0, 1) (from `generator`, an ag.Generator, when given)."""
     d, rng = _device(device), check_generator("rand", generator)
-    dtype = dtype or get_default_dtype()
+    dtype = check_dtype_arg("rand", dtype) or get_default_dtype()
     shape = _shape(shape, "rand", size)
     _refuse_integers("rand", dtype)
     if np.dtype(dtype).kind == "c":   # each part uniform in [0, 1), as PyTorch's
@@ -520,7 +557,7 @@ def rand(*shape, size=None, dtype=None, device=None, requires_grad=False, genera
 def randn(*shape, size=None, dtype=None, device=None, requires_grad=False, generator=None):
     """Standard normal samples (from `generator`, an ag.Generator, when given)."""
     d, rng = _device(device), check_generator("randn", generator)
-    dtype = dtype or get_default_dtype()
+    dtype = check_dtype_arg("randn", dtype) or get_default_dtype()
     shape = _shape(shape, "randn", size)
     _refuse_integers("randn", dtype)
     if np.dtype(dtype).kind == "c":   # each part normal with variance 1/2, so that E|z|^2 = 1, as PyTorch's
@@ -543,9 +580,10 @@ def _whole_number(value, op, name):
 
 
 _NO_SIZE = object()   # randint's size is required, as PyTorch's
+_INT64 = np.dtype(np.int64)
 
 
-def randint(low, high=None, size=_NO_SIZE, dtype=np.int64, device=None, generator=None):
+def randint(low, high=None, size=_NO_SIZE, dtype=_INT64, device=None, generator=None):
     """Integers uniform in [low, high) (or [0, low) when high is None); also PyTorch's randint(high, size)."""
     if isinstance(high, (tuple, list)):
         low, high, size = 0, low, high
@@ -556,8 +594,9 @@ def randint(low, high=None, size=_NO_SIZE, dtype=np.int64, device=None, generato
     if high is None:
         low, high = 0, low
     low, high = _whole_number(low, "randint", "low"), _whole_number(high, "randint", "high")
+    check_dtype_arg("randint", dtype)
     d, rng = _device(device), check_generator("randint", generator)
-    size = _shape((size,) if isinstance(size, int) else tuple(size), "randint")
+    size = _shape(_size_tuple("randint", size), "randint")
     if not low < high:   # NumPy's own message ('low >= high') names neither the op nor the bounds
         raise ArgumentRangeError(f"randint: low must be less than high, got low={low}, high={high}; the draws lie "
                                  "in [low, high)")
@@ -566,8 +605,9 @@ def randint(low, high=None, size=_NO_SIZE, dtype=np.int64, device=None, generato
     return _new(array, d, False)
 
 
-def randperm(n, dtype=np.int64, device=None, generator=None):
+def randperm(n, dtype=_INT64, device=None, generator=None):
     """A random permutation of 0..n-1 (from the device's generator, or `generator`, an ag.Generator)."""
+    check_dtype_arg("randperm", dtype)
     d, rng = _device(device), check_generator("randperm", generator)
     n = _whole_number(n, "randperm", "n")
     if n < 0:

@@ -10,6 +10,7 @@ import backends
 from . import creation, type_objects
 from .capture import refuse_host_read, state as capture
 from .bf16_dtype import bfloat16_dtype, bfloat16_type, is_bf16, names_bf16
+from .ops.dtype_args import check_dtype_arg, is_refused
 from .dtypes import float16, float32, float64, get_default_dtype
 from .errors import ArgumentKindError, DtypeError
 from .ops import convert as C
@@ -88,6 +89,14 @@ def parse_to(args, kwargs):
     return device, dtype
 
 
+def _torch_spelling(dtype):
+    """torch.<name> for a dtype spelled as a string or a NumPy scalar type, else torch.float32."""
+    try:
+        return f"torch.{np.dtype(dtype).name}"
+    except TypeError:
+        return "torch.float32"
+
+
 def to(self, *args, **kwargs):
     """This tensor on another device and/or with another dtype: to(device), to(dtype), to(device, dtype),
     to(other_tensor) (its device and dtype); returns self when nothing changes."""
@@ -113,12 +122,11 @@ def type_(self, dtype=None, non_blocking=False):
         dtype = bfloat16_type(f"Tensor.type({dtype!r})")
     elif isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), np.dtype):
         dtype = dtype.dtype   # a legacy type such as ag.DoubleTensor
-    elif isinstance(dtype, str):
-        try:
-            np.dtype(dtype)
-        except TypeError:
-            raise ArgumentKindError(f"Tensor.type: invalid type: {dtype!r}; give a dtype (torch.float64) or a type "
-                                    f"name such as 'torch.DoubleTensor'") from None
+    elif is_refused(dtype) or isinstance(dtype, str):
+        # PyTorch takes type names ('torch.FloatTensor'), not dtype names or NumPy scalar types
+        shown = dtype if isinstance(dtype, str) else f"{dtype.__module__}.{dtype.__name__}"
+        raise ArgumentKindError(f"Tensor.type: invalid type: {shown!r}; give a dtype ({_torch_spelling(dtype)}) or "
+                                f"a type name such as 'torch.DoubleTensor'")
     return C.astype(self, dtype)
 
 
@@ -155,14 +163,17 @@ def element_size(self):
 
 def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
     """A new tensor from `data`, with this tensor's dtype and device unless given."""
+    check_dtype_arg("new_tensor", dtype)
     return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
 
 
 def _newer(make, doc):
     def method(self, *sizes, size=None, dtype=None, device=None, requires_grad=False):
+        check_dtype_arg(f"new_{make.__name__}", dtype)
         if size is not None:   # PyTorch's keyword: x.new_zeros(size=(2, 3))
             if sizes:
                 raise TypeError(f"{make.__name__}: give the size positionally or as size=, not both")
+            creation.refuse_int_size(f"new_{make.__name__}", size)
             sizes = (size,)
         return make(*sizes, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
     method.__doc__ = doc
@@ -171,6 +182,8 @@ def _newer(make, doc):
 
 def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
     """A tensor of `size` filled with `fill_value`, with this tensor's dtype and device unless given."""
+    check_dtype_arg("new_full", dtype)
+    creation.refuse_int_size("new_full", size)
     creation.check_fill_value(fill_value, (size,) if isinstance(size, int) else size, "new_full")
     return creation.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
                          requires_grad=requires_grad)

@@ -10,6 +10,7 @@ from backends import torch_samplers
 
 from . import capture, complex_forms
 from .creation import randn
+from .ops.dtype_args import check_dtype_arg
 from .dtypes import get_default_dtype
 from .errors import ArgumentRangeError, ShapeError
 from .ops.dims import check_tensor
@@ -31,7 +32,10 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
         if size is None:
             raise TypeError("normal: with number mean and std give the shape, e.g. ag.normal(0.0, 1.0, size=(2, 3))")
         _check_std(std)
-        draws = randn(*((size,) if isinstance(size, int) else tuple(size)), dtype=dtype or get_default_dtype(),
+        if isinstance(size, (int, np.integer)):   # PyTorch's parser wants a tuple; NumPy would take the int
+            raise TypeError(f"normal(): argument 'size' must be tuple of ints, not int ({size}); pass a tuple, e.g. "
+                            f"size=({size},)")
+        draws = randn(*tuple(size), dtype=check_dtype_arg("normal", dtype) or get_default_dtype(),
                       device=device, generator=generator)
         out = draws * float(std) + float(mean)
         return out.requires_grad_(True) if requires_grad else out

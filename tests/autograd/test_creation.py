@@ -26,7 +26,7 @@ def test_tensor_infers_dtype(device, data, dtype):
 def test_tensor_with_explicit_dtype_and_requires_grad(device):
     t = ag.tensor([1, 2], dtype=ag.float64, device=device, requires_grad=True)
     assert t.dtype == np.float64 and t.requires_grad and t.is_leaf and t.grad is None
-    assert ag.tensor(np.arange(3), dtype="float32", device=device).dtype == np.float32
+    assert ag.tensor(np.arange(3), dtype=ag.float32, device=device).dtype == np.float32
 
 
 def test_tensor_from_a_tensor_copies_nothing_on_the_same_host_device(device):
@@ -58,7 +58,7 @@ FILLED = [
     ("ones", lambda d: ag.ones(3, device=d), np.ones(3, np.float32)),
     ("ones_int", lambda d: ag.ones(2, dtype=ag.int64, device=d), np.ones(2, np.int64)),
     ("full_float", lambda d: ag.full((2, 2), 1.5, device=d), np.full((2, 2), 1.5, np.float32)),
-    ("full_int", lambda d: ag.full(3, 7, device=d), np.full(3, 7)),
+    ("full_int", lambda d: ag.full((3,), 7, device=d), np.full(3, 7)),
     ("full_dtype", lambda d: ag.full((2,), 2, dtype=ag.float64, device=d), np.full(2, 2.0)),
     ("arange_int", lambda d: ag.arange(5, device=d), np.arange(5)),
     ("arange_start_step", lambda d: ag.arange(2, 11, 3, device=d), np.arange(2, 11, 3)),
@@ -114,7 +114,7 @@ def test_randint_range_shape_and_dtype(device):
     r = ag.randint(3, 7, size=(50,), device=device)
     assert r.dtype == np.int64 and r.shape == (50,)
     assert set(np.unique(r.numpy())) == {3, 4, 5, 6}
-    r0 = ag.randint(4, size=200, dtype=ag.int32, device=device)
+    r0 = ag.randint(4, size=(200,), dtype=ag.int32, device=device)
     assert r0.dtype == np.int32 and r0.numpy().min() >= 0 and r0.numpy().max() <= 3
 
 
