@@ -17,16 +17,17 @@ def forward(xp, x, weight, bias, eps, row_mean=None):
     return y, mean.astype(x.dtype, copy=False), invstd.astype(x.dtype, copy=False)
 
 
-def backward(xp, gy, x, mean, invstd, weight, need_input, need_weight, need_bias):
+def backward(xp, gy, x, mean, invstd, weight, need_input, need_weight, need_bias, row_mean=None):
     """Gradients of forward for the output gradient gy (M, D) -> (gx or None, g_weight or None,
-    g_bias or None)."""
+    g_bias or None); `row_mean` as in forward."""
     xhat = (x - mean[:, None]) * invstd[:, None]
     g_weight = (gy * xhat).sum(axis=0) if need_weight else None
     g_bias = gy.sum(axis=0) if need_bias else None
     gx = None
     if need_input:
         g = gy * weight if weight is not None else gy
-        gx = g - g.mean(axis=1, keepdims=True)
-        gx -= xhat * (g * xhat).mean(axis=1, keepdims=True)
+        gx = g - (g.mean(axis=1, keepdims=True) if row_mean is None else row_mean(g)[:, None])
+        gxhat = g * xhat
+        gx -= xhat * (gxhat.mean(axis=1, keepdims=True) if row_mean is None else row_mean(gxhat)[:, None])
         gx *= invstd[:, None]
     return gx, g_weight, g_bias

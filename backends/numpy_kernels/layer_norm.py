@@ -17,12 +17,21 @@ BLOCK_ELEMENTS = 2 ** 18
 MIN_SPLIT_ELEMENTS = 2 ** 20
 
 
+#: counts that float32 / float64 hold exactly
+_EXACT_COUNT = {"f": 2 ** 24, "d": 2 ** 53}
+
+
 def _row_means(a):
     """a.mean(axis=1) of a float32 or float64 (M, D > 0) array, bit for bit: the two ufunc calls np.mean makes
-    (the sum, then a division by the count as an intp, so in float64, rounded into the sum's dtype) without its
-    Python wrapper (a few microseconds, most of a small LayerNorm's time)."""
+    (the sum, then a division by the count) without its Python wrapper (a few microseconds, most of a small
+    LayerNorm's time)."""
     total = np.add.reduce(a, axis=1)
-    return np.true_divide(total, np.intp(a.shape[1]), out=total, casting="unsafe")
+    count = a.shape[1]
+    if count <= _EXACT_COUNT[a.dtype.char]:
+        # np.mean divides by an intp, so in float64, and rounds to float32; double rounding is harmless for a
+        # division when 53 >= 2 * 24 + 2 bits, so the float32 division gives the same bits without the cast loop
+        return np.true_divide(total, a.dtype.type(count), out=total)
+    return np.true_divide(total, np.intp(count), out=total, casting="unsafe")
 
 
 def _blocks(rows, width):
@@ -57,8 +66,9 @@ def forward(x, weight, bias, eps):
 
 def backward(gy, x, mean, invstd, weight, need_input, need_weight, need_bias):
     """array_kernels.layer_norm.backward, block by block."""
+    row_mean = _row_means if x.dtype.char in "fd" and x.shape[1] > 0 else None
     if x.size <= BLOCK_ELEMENTS:   # one block on the calling thread
-        return reference.backward(np, gy, x, mean, invstd, weight, need_input, need_weight, need_bias)
+        return reference.backward(np, gy, x, mean, invstd, weight, need_input, need_weight, need_bias, row_mean)
     rows, width = x.shape
     blocks = _blocks(rows, width)
     gx = np.empty_like(x) if need_input else None
@@ -69,7 +79,7 @@ def backward(gy, x, mean, invstd, weight, need_input, need_weight, need_bias):
         for k in range(first, last):
             a, b = blocks[k]
             g, g_w, g_b = reference.backward(np, gy[a:b], x[a:b], mean[a:b], invstd[a:b], weight, need_input,
-                                             need_weight, need_bias)
+                                             need_weight, need_bias, row_mean)
             if need_input:
                 gx[a:b] = g
             if need_weight:
