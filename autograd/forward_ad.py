@@ -124,7 +124,7 @@ def unpack_dual(tensor, *, level=None):
         return UnpackedDualTensor(tensor if entry[2] else tensor.detach(), entry[1])
     if not duals or not tensor.requires_grad:
         return UnpackedDualTensor(tensor, None)
-    primal = tensor if any(e[2] for e in duals.values()) else tensor.detach()
+    primal = tensor if _primal_keeps_graph(tensor, duals.values()) else tensor.detach()
     if tensor.dtype.kind not in "fc":
         return UnpackedDualTensor(primal, None)
     sources = [e[3] for e in duals.values()]
@@ -160,6 +160,16 @@ def unpack_dual(tensor, *, level=None):
         _show_product_rule(jt, tensor, list(duals.values()))
     dtype = path.tangent_dtype(tensor.dtype)
     return UnpackedDualTensor(primal, jt if jt.dtype == dtype else jt.to(dtype))
+
+
+def _primal_keeps_graph(tensor, entries):
+    """Whether unpack_dual's primal of `tensor` stays on the reverse graph, as PyTorch's (a view of the tensor):
+    when a dual's own primal required grad, or when the tensor depends on another leaf that does (a model's
+    weights); only a graph that reaches nothing but the level's hidden leaves is cut."""
+    entries = list(entries)
+    if any(e[2] for e in entries):
+        return True
+    return reaches_outer([tensor], {id(e[3]._node.parents[0]) for e in entries})
 
 
 def _show_product_rule(jt, tensor, entries):

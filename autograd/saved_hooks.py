@@ -63,17 +63,24 @@ def _is_array(node, value):
 
 
 def _torch_order(node):
-    """The positions in node.saved_tensors that PyTorch's node of this kind saves, in the order it packs them
-    (`mul`: other, then self, each only when the other operand's gradient needs it); every saved array, in
-    order, for a node whose PyTorch fields are not listed in saved_fields.py."""
+    """The positions in node.saved_tensors that PyTorch's node of this kind saves, in the order it packs them."""
+    return _torch_saved(node)[0]
+
+
+def _torch_saved(node):
+    """(positions, transposed): the positions in node.saved_tensors that PyTorch's node of this kind saves, in the
+    order it packs them (`mul`: other, then self, each only when the other operand's gradient needs it), every saved
+    array in order for a node whose PyTorch fields are not listed in saved_fields.py; and those of them PyTorch
+    saves transposed (Linear's weight, which addmm / mm save as weight.t())."""
     saved = stored(node)
     fields = fields_of(getattr(type(node), "_shown_of", type(node)), printed_name(node))
     if not fields:
-        return [i for i, value in enumerate(saved) if _is_array(node, value)]
-    order = []
+        return [i for i, value in enumerate(saved) if _is_array(node, value)], set()
+    order, transposed = [], set()
     for spec in fields.values():
-        while spec[0] == "T":   # a transposed operand: PyTorch packs its transpose, deepgrad the operand
-            spec = spec[1]
+        flipped = False
+        while spec[0] == "T":
+            spec, flipped = spec[1], not flipped
         if spec[0] == "out":
             i = next((i for i, value in enumerate(saved) if id(value) in node.out_ids), None)
         elif spec[0] == "saved" and spec[-1] != "number" and (spec[2] is None or node.needs_input_grad[spec[2]]):
@@ -82,7 +89,9 @@ def _torch_order(node):
             continue
         if i is not None and i < len(saved) and i not in order and _is_array(node, saved[i]):
             order.append(i)
-    return order
+            if flipped:
+                transposed.add(i)
+    return order, transposed
 
 
 def _as_tensor(value, node, args, results):
@@ -105,13 +114,16 @@ def pack_node(node, args=(), results=()):
     saved = stored(node)
     packed = [(False, value) for value in saved]
     if getattr(pack, "packs_everything", False):   # allow_mutation_on_saved_tensors: copy all that backward reads
-        order = [i for i, value in enumerate(saved) if _is_array(node, value)]
+        order, transposed = [i for i, value in enumerate(saved) if _is_array(node, value)], set()
     else:
-        order = _torch_order(node)
+        order, transposed = _torch_saved(node)
     for i in order:
         value = saved[i]
-        packed[i] = (_role(node, value), pack(_as_tensor(value, node, tuple(args), results)))
+        tensor = _as_tensor(value, node, tuple(args), results)
+        # pack sees what PyTorch's node saves: the transpose (a view) where it saves one; unpack_node turns it back
+        packed[i] = (_role(node, value), pack(tensor.t() if i in transposed else tensor))
     node._packed = (tuple(packed), unpack)
+    node._pack_transposed = transposed
     node._pack_order = order
     node.saved_tensors = ()
 
@@ -132,7 +144,7 @@ def unpack_node(node, retain):
                                 f"(for a value {node.label()} saved for backward)")
             if value.device is not node.device:
                 value = value.to(node.device)
-            arrays[i] = value._data
+            arrays[i] = value._data.swapaxes(-2, -1) if i in node._pack_transposed else value._data
     node.saved_tensors = tuple(arrays)
     node._save_roles = tuple(role for role, _ in packed)
     if not retain:

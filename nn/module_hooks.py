@@ -84,6 +84,10 @@ class _BackwardCall:
         self.grad_outputs = grad_outputs
         if self.input_positions is None:
             # no input needs a gradient: the hooks run now, with grad_input all None, and may not change it
+            warnings.warn("Full backward hook is firing when gradients are computed with respect to module outputs "
+                          "since no inputs require gradients. See https://docs.pytorch.org/docs/main/generated/"
+                          "torch.nn.Module.html#torch.nn.Module.register_full_backward_hook for more details.",
+                          UserWarning, stacklevel=6)
             none = (None,) * self.n_inputs
             for hook in self.hooks:
                 replaced = hook(self.module, none, grad_outputs)
