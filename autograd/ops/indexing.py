@@ -7,6 +7,7 @@ from ..capture import CaptureError, state as capture
 from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor
+from .index_key import as_torch_key
 from .index_layout import laid_out, torch_index_strides
 from .index_order import block_move, to_numpy_order, to_torch_order
 from .no_grad_op import no_grad_op
@@ -164,8 +165,7 @@ def _torch_index_kind(part):
 
 def _prepare_index(x, index):
     """Turn a user index into a tuple of ints/slices/None/Ellipsis/device arrays, checking bounds early."""
-    if not isinstance(index, tuple):
-        index = (index,)
+    index = as_torch_key(index)
     device = x._device
     out = []
     for part in index:

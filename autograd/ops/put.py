@@ -38,6 +38,9 @@ def index_put(input, indices, values, accumulate=False):
         raise TypeError("index_put: indices must be a tuple of tensors, e.g. (rows, cols)")
     if not isinstance(values, Tensor):
         raise TypeError(f"index_put: values must be a tensor, got {type(values).__name__}")
+    if not isinstance(accumulate, (bool, np.bool_)):   # a truthy 1.5 would add silently
+        raise TypeError(f"index_put(): argument 'accumulate' must be bool, not {type(accumulate).__name__} "
+                        f"({accumulate!r}); pass accumulate=True to add the values, False to write them")
     if values.dtype != input.dtype and _fills_a_mask(input, indices, values, accumulate):
         # PyTorch runs this call as masked_fill(mask, values.item()), which takes a value of any dtype
         mask = indices[0]
