@@ -5,11 +5,12 @@ padding_mode 'reflect', 'replicate' or 'circular' pads the input with F.pad in t
 further padding, as PyTorch does; 'zeros' (the default) lets the convolution pad."""
 import numbers
 
+import autograd as ag
 from autograd.ops.dims import check_tensor
 
 from .. import functional as F
-from ..module import Module
-from ._init import fan_in_bound, kaiming_bound, uniform_parameter
+from ..module import Module, Parameter
+from ._init import fan_in_bound, kaiming_bound
 from autograd.errors import ShapeError, SizeTypeError
 
 
@@ -67,21 +68,31 @@ class _ConvNd(Module):
         self._make_parameters(bias, device, dtype)
 
     def _make_parameters(self, bias, device=None, dtype=None):
-        """Draw the weight (and the bias) for the layer's channels as PyTorch initialises them: uniform in
-        +-1/sqrt(fan_in), fan_in the input channels of a group times the kernel's size."""
+        """The weight (and the bias) for the layer's channels, drawn by `reset_parameters` as PyTorch's
+        constructor draws them (so a subclass that overrides reset_parameters is called from here, as there)."""
         if self.transposed:
             shape = (self.in_channels, self.out_channels // self.groups) + self.kernel_size
         else:
             shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
+        self.weight = Parameter(ag.empty(*shape, dtype=dtype, device=device))
+        if bias:
+            self.bias = Parameter(ag.empty(self.out_channels, dtype=dtype, device=device))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Draw the weight and the bias again as PyTorch initialises them: uniform in +-1/sqrt(fan_in) (the
+        weight through kaiming_uniform_ with a = sqrt(5)), fan_in the input channels of a group times the
+        kernel's size."""
         receptive = 1
         for k in self.kernel_size:
             receptive *= k
-        fan_in = shape[1] * receptive
-        self.weight = uniform_parameter(shape, kaiming_bound(fan_in), device, dtype)
-        if bias:
-            self.bias = uniform_parameter((self.out_channels,), fan_in_bound(fan_in), device, dtype)
-        else:
-            self.register_parameter("bias", None)
+        fan_in = self.weight.shape[1] * receptive
+        with ag.no_grad():
+            self.weight.uniform_(-kaiming_bound(fan_in), kaiming_bound(fan_in))
+            if self.bias is not None:
+                self.bias.uniform_(-fan_in_bound(fan_in), fan_in_bound(fan_in))
 
     def _pad_amounts(self):
         """The F.pad tuple (last spatial axis first) that padding_mode applies before the convolution."""
