@@ -225,6 +225,7 @@ from .torch_runtime_extras import (TENSOR_METHODS as _RUNTIME_METHODS, _assert, 
                                    has_spectral, init_num_threads, is_storage, is_warn_always_enabled,
                                    nonzero_static, set_deterministic_debug_mode, set_warn_always)
 from .lowrank_api import pca_lowrank, svd_lowrank
+from .foreach_api import *   # noqa: F401,F403 (torch._foreach_mul_, ...: one op over a list of tensors)
 from .ops.fake_quantize import fake_quantize_per_channel_affine, fake_quantize_per_tensor_affine
 from .ops.lobpcg import lobpcg
 from .control_flow_api import cond, while_loop
@@ -248,7 +249,7 @@ for _name, _type in _CUDA_LEGACY_TYPES.items():
 _install_out(globals())
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg
 
-_NN_NAMES = ("nn", "optim", "distributed", "save", "load", "serialization")   # what nn puts on autograd
+_NN_NAMES = ("nn", "optim", "distributed", "save", "load", "serialization", "hub")   # what nn puts on autograd
 
 
 def __getattr__(name):

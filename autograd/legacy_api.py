@@ -4,6 +4,7 @@ isinstance(t, torch.LongTensor)), set_default_tensor_type, torch.asarray, and th
 import ast
 import inspect
 import textwrap
+import typing
 import warnings
 
 import numpy as np
@@ -11,6 +12,7 @@ import numpy as np
 from .creation import as_tensor, tensor
 from .dtypes import set_default_dtype
 from .methods_legacy import legacy_construct
+from .jit import annotations as jit_annotations
 from .tensor import Tensor
 from backends import set_default_device
 from backends.errors import DeviceUnavailableError
@@ -145,6 +147,8 @@ def install_torchscript(jit_function):
     jit_function._script_if_tracing = _passthrough      # scripts only under tracing, which never happens here
     jit_function.save = jit_function.load = _refuse_serialization
     jit_function.ScriptModule, jit_function.ScriptFunction = ScriptModule, ScriptFunction
+    jit_function.Final = typing.Final                  # torch.jit.Final[bool] marks a constant attribute
+    jit_function.annotations = jit_annotations
 
 
 class ScriptModule:

@@ -44,7 +44,7 @@ from .layers.transformer import (Transformer, TransformerDecoder, TransformerDec
                                  TransformerEncoderLayer)
 from . import optim, utils
 from . import callbacks, data, explain, training, tuning  # training gives Module compile/fit/evaluate/predict
-from . import distributed, parallel
+from . import distributed, hub, parallel
 
 # PyTorch code reaches this package as torch.nn, torch.optim and torch.utils.data. Once nn is imported,
 # `import autograd as torch` offers those names too; autograd itself never imports nn.
@@ -58,6 +58,8 @@ _sys.modules["autograd.utils.data"] = data
 _ag.distributed = distributed
 _sys.modules["autograd.distributed"] = distributed          # import torch.distributed as dist
 _sys.modules["autograd.distributed.optim"] = distributed.optim   # from torch.distributed.optim import ...
+_ag.hub = hub                       # torch.hub: the weight-file download cache
+_sys.modules["autograd.hub"] = hub
 _ag.save, _ag.load = save, load     # torch.save / torch.load: safetensors, never pickle
 _ag.serialization = serialization     # torch.serialization: save, load and the safe_globals allow-list
 _sys.modules["autograd.serialization"] = serialization

@@ -96,6 +96,8 @@ AUTOGRAD_FLOORS = {
     "autograd.jit.lowering": 6.21, "autograd.jit.program": 6.22, "autograd.jit.emit": 6.25,
     "autograd.jit.plan": 6.3, "autograd.jit.guards": 6.3, "autograd.jit.cuda_graph": 6.4, "autograd.jit.tracer": 6.5,
     "autograd.jit.compiled": 6.6, "autograd.jit": 6.7,
+    "autograd.jit.annotations": 0,   # torch.jit.annotations: typing names only
+    "autograd.foreach_api": 7,   # torch._foreach_*: the tensor methods over lists
     # torch.distributions' counterpart, built from the ops and creation functions
     "autograd.distributions.distribution": 7.1, "autograd.distributions.normal": 7.2,
     "autograd.distributions.discrete": 7.2, "autograd.distributions.kl": 7.3, "autograd.distributions": 7.4,

@@ -1,5 +1,6 @@
 """Dataset, the indexable collection of examples a DataLoader batches, and TensorDataset over arrays."""
 from abc import ABC, abstractmethod
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -7,8 +8,12 @@ from autograd import Tensor
 from autograd.errors import ArgumentError, DimRangeError
 
 
-class Dataset(ABC):
-    """A collection of examples: `len(dataset)` of them, `dataset[i]` the i-th (a tuple or a single array).
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class Dataset(ABC, Generic[_T_co]):
+    """A collection of examples: `len(dataset)` of them, `dataset[i]` the i-th (a tuple or a single array);
+    generic in the example's type, as PyTorch's (`class Pairs(Dataset[tuple[Tensor, int]])`).
 
     Subclass it and define `__len__` and `__getitem__`; a DataLoader turns the examples into batches.
     """

@@ -10,6 +10,7 @@ import os
 import queue
 import threading
 import warnings
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -32,7 +33,10 @@ PREFETCH_DEPTH = 2  # batches made ahead of the consumer
 EAGER_ORDER_LIMIT = 1 << 22
 
 
-class DataLoader:
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class DataLoader(Generic[_T_co]):
     """Iterate over `dataset` in batches of `batch_size` examples; each batch is a list of Tensors for
     tuple or list examples, as PyTorch's (one per field of an example, stacked along a new first axis) on `device`
     (default: the default device). The arguments are PyTorch's, in its positional order; deepgrad's own (`seed`,

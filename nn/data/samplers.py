@@ -10,6 +10,7 @@ seed (or from an ag.Generator seeded alike), the samplers give PyTorch's indices
 """
 import math
 import numbers
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -19,8 +20,12 @@ from autograd.errors import ArgumentKindError, ArgumentRangeError
 from .subsets import rng_from, seed_from, stream_from_seed
 
 
-class Sampler:
-    """Base class: a sampler is an iterable of dataset indices (or of lists of them) with a length."""
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class Sampler(Generic[_T_co]):
+    """Base class: a sampler is an iterable of dataset indices (or of lists of them) with a length; generic in
+    what it yields, as PyTorch's (`class MySampler(Sampler[list[int]])`)."""
 
     def __iter__(self):
         raise TypeError(f"{type(self).__name__} must define __iter__, yielding dataset indices")

@@ -30,6 +30,17 @@ _UNORDERED = ("{}: params must be an ordered collection (list, tuple, generator)
               "so state_dict indices would change between runs")
 
 
+class _RequiredParameter:
+    """The default of an option every param group must set (`lr=required` in a custom optimiser's signature)."""
+
+    def __repr__(self):
+        return "<required parameter>"
+
+
+#: PyTorch's sentinel default: a group left without the option is refused when it is added
+required = _RequiredParameter()
+
+
 class OptimizerStateError(ValueError, KeyError):
     """An optimizer state dict that does not fit: a ValueError, as deepgrad raised before, and a KeyError as
     PyTorch raises (a missing 'param_groups', or at step() an option the saved groups lack)."""
@@ -181,6 +192,9 @@ class Optimizer:
                     keyed["param_names"] = names
             group = keyed
         for name, default in self.defaults.items():
+            if default is required and name not in group:
+                raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}"
+                                 f" ({self._name}: pass {name}= to the optimizer or put it in each group)")
             group.setdefault(name, default)
         self._check_group(group)
         self.param_groups.append(group)
