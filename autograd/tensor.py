@@ -38,6 +38,7 @@ class Tensor:
     __slots__ = ("_data", "_device", "_node", "_out_idx", "_rg", "_grad", "_vc", "_hooks", "_view_of",
                  "_views", "__weakref__")
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
+    _repr_name = "tensor"   # what repr begins with (tensor_subclasses.py sets a user's subclass's name)
 
     def __init__(self, *args, dtype=None, device=None, requires_grad=False):
         """Tensor(data, dtype=, device=) keeps data's dtype (as ag.tensor); the legacy torch.Tensor spellings
@@ -239,6 +240,8 @@ class Tensor:
     def __float__(self):
         if capture.recorder is not None:
             refuse_host_read("float()", self._data.shape)
+        if self.requires_grad:
+            _warn_scalar_of_grad_tensor_once()
         return float(self.item())
 
     def __int__(self):
@@ -292,7 +295,8 @@ class Tensor:
         values = self._host()
         if values.dtype.kind == "V" and is_bf16(values.dtype):   # printed as PyTorch does, from float32
             values = values.astype(np.float32)
-        return add_suffixes("tensor(" + format_values(values, indent=7), extras, indent=7)
+        prefix = self._repr_name + "("   # a user's subclass shows its class name, as PyTorch's
+        return add_suffixes(prefix + format_values(values, indent=len(prefix)), extras, indent=len(prefix))
 
     # ----- graph -------------------------------------------------------------------------------
     def detach(self):
@@ -481,6 +485,17 @@ def _tensor_items_as_numbers(data):
             item, changed = new, changed or new is not item
         items.append(item)
     return items if changed else data
+
+
+_scalar_warning = {"given": False}
+
+
+def _warn_scalar_of_grad_tensor_once():
+    """PyTorch's warning (once per process, as its TORCH_WARN_ONCE) when float() reads a tensor that requires grad."""
+    if not _scalar_warning["given"]:
+        _scalar_warning["given"] = True
+        warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                      "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
 
 
 def _one_number(t):
