@@ -68,6 +68,12 @@ def _output_shape(layer, model, parent=None):
         # a functional model called eagerly: Keras prints its own graph's output shape (its `output_shape`)
         shapes = _flat_shapes(shape)
         return shapes[0] if len(shapes) == 1 else shapes
+    own_chain = getattr(layer, "_chain", None)
+    if own_chain and len(own_chain) == len(layer._stack):
+        # a Sequential called eagerly is a functional model in Keras: its own graph's output shape (the batch
+        # size of the first call where it was built from that call, None from an Input)
+        shapes = _flat_shapes(own_chain[-1].shape)
+        return shapes[0] if len(shapes) == 1 else shapes
     built_with = getattr(layer, "_build_input_shape", None)
     if not getattr(layer, "built", False) or built_with is None or _keras_built_at_init(layer):
         return None
