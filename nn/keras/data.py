@@ -332,9 +332,9 @@ class _PyDatasetPasses:
         if read_build_batch:
             self.dataset.on_epoch_begin()
             if self._queue is not None:
-                list(self._queue.read(self._order(self._next), 1))
+                self.build_batch = next(iter(self._queue.read(self._order(self._next), 1)), None)
             else:
-                self.dataset[self._order(self._next)[0]]
+                self.build_batch = self.dataset[self._order(self._next)[0]]
         if self.reset_at_start or read_build_batch:
             self._count = self.dataset.num_batches
             self.dataset.on_epoch_end()

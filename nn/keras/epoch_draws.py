@@ -54,8 +54,12 @@ def _has_unbuilt_layer(model):
 
 
 def _has_compiled_loss_or_metrics(compiled):
+    """Whether compile gave a loss or metrics that no call has built yet (a compute_loss or compute_metrics call of
+    the user's before fit builds them, as in Keras)."""
     loss, _, metrics, weighted_metrics = getattr(compiled, "_specs", (True, None, None, None))
-    return loss is not None or metrics is not None or weighted_metrics is not None
+    unbuilt_loss = loss is not None and not getattr(compiled, "loss_built", False)
+    has_metrics = metrics is not None or weighted_metrics is not None
+    return unbuilt_loss or (has_metrics and not getattr(compiled, "metrics_built", False))
 
 
 def symbolic_build_draws(model, batches, shuffle):

@@ -407,7 +407,9 @@ class Functional(Model):
     def _build_for(self, inputs):
         self.built = True
 
-    def call(self, inputs, training=None, mask=None):
+    def _flat_call_inputs(self, inputs):
+        """The call's inputs in the order of the model's keras.Input, each checked against its shape (ValueError,
+        as Keras's input check, for a wrong count, rank or fixed size)."""
         if keyed_like(self._inputs_struct, inputs):
             flat = flatten_as(self._inputs_struct, inputs)
         elif isinstance(inputs, dict):
@@ -423,6 +425,10 @@ class Functional(Model):
         flat = [_adjust_rank(symbol, value) for symbol, value in zip(self._flat_inputs, flat)]
         for symbol, value in zip(self._flat_inputs, flat):
             _check_input_shape(self.name, symbol, value)
+        return flat
+
+    def call(self, inputs, training=None, mask=None):
+        flat = self._flat_call_inputs(inputs)
         if mask is not None:   # as Keras's: a mask given to the model travels with its inputs
             for v, m in zip(flat, flatten(mask)):
                 if m is not None:

@@ -14,13 +14,15 @@ from autograd import Tensor
 from .symbolic import flatten, map_structure
 
 
-def run_symbolic_build(model, x, batch_size=None):
+def run_symbolic_build(model, x, batch_size=None, batches=None):
     """Run a subclassed `model` (one whose `call` is the user's) once, without gradients and with training False,
-    on stand-ins shaped as the first batch of the arrays `x` (nothing for a functional or Sequential model, whose
-    graph is built already, or for data that are not arrays)."""
+    on stand-ins shaped as the first batch of the arrays `x` (nothing for data that are not arrays). A functional
+    or Sequential model's graph is built already: its inputs are checked against the first batch (of `x`, or the
+    one a PyDataset's reader `batches` read to build), raising Keras's ValueError before the first epoch starts."""
     call = getattr(type(model), "call", None)
     if call is None or getattr(call, "__module__", "nn.keras").startswith("nn.keras"):
-        return   # a functional or Sequential model (its graph is built) or one without a call of its own
+        _check_graph_inputs(model, x, batches)
+        return
     leaves = flatten(x)
     if not leaves or not all(isinstance(v, (np.ndarray, Tensor)) and v.ndim > 0 for v in leaves):
         return
@@ -28,3 +30,20 @@ def run_symbolic_build(model, x, batch_size=None):
     if size == 0:
         return
     model._build_by_symbolic_run(map_structure(lambda v: v[:size], x))   # its run is given training=False
+
+
+def _check_graph_inputs(model, x, batches):
+    """A graph model's input check on the batch Keras's symbolic build reads (x of (x, y, sample_weight))."""
+    if not flatten(x) or not all(isinstance(v, (np.ndarray, Tensor)) for v in flatten(x)):
+        batch = getattr(getattr(batches, "source", None), "build_batch", None)
+        if batch is None:
+            return
+        if isinstance(batch, list):
+            batch = tuple(batch)
+        x = batch[0] if isinstance(batch, tuple) and 1 <= len(batch) <= 3 else batch
+        if not flatten(x) or not all(hasattr(v, "shape") for v in flatten(x)):
+            return
+    if hasattr(model, "_flat_inputs") and hasattr(model, "_graph_nodes"):
+        model._flat_call_inputs(x)
+    elif hasattr(model, "_checked_input"):
+        model._checked_input(x)

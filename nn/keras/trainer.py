@@ -253,6 +253,7 @@ class KerasCompiled:
         targets = self._targets(outputs, target)
         if not self._ready:
             self._resolve(outputs, targets)
+        self.loss_built = True   # Keras's compiled loss is built by its first call: no batch is read to build it
         if all(l is None for l in self.losses) and not model.losses:   # metrics alone need no loss (Keras)
             raise ValueError(f"compile: no output {self.output_labels} has a loss; pass loss=... to compile (e.g. "
                              "loss='sparse_categorical_crossentropy'), or override train_step / compute_loss")
@@ -283,6 +284,7 @@ class KerasCompiled:
             for value, mask in zip(outputs, masks):
                 if mask is not None and tuple(mask.shape) == tuple(value.shape[:mask.ndim]):
                     masking.attach(value, mask.detach())
+        self.metrics_built = True
         for k, metric, weighted in self.metrics:
             metric.update_state(targets[k], outputs[k], sample_weight=_output_weight(weight, k) if weighted else None)
 
@@ -499,7 +501,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     if isinstance(train.source, DataLoader):  # generators and PyDatasets give each rank its own data already
         train.source = run.shard(train.source, seed)
     if symbolic_build_draws(model, train, shuffle):
-        run_symbolic_build(model, x, batch_size)
+        run_symbolic_build(model, x, batch_size, train)
     val = None
     if validation_data is not None:
         if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3):
@@ -556,7 +558,7 @@ def _evaluation(model, x, y, batch_size, verbose, sample_weight, steps, callback
                                 _ON_BATCH_SEED if one_batch else None, device, "evaluate",
                                 need_y=not isinstance(compiled, StepLoop) and compiled.needs_targets)
     if built_without_draws(model) if one_batch else symbolic_build_draws(model, source, False):
-        run_symbolic_build(model, x, batch_size)
+        run_symbolic_build(model, x, batch_size, source)
     verbose = _verbose(verbose, "evaluate")
     hooks = CallbackList(_callback_list(callbacks) + ([KerasBar()] if verbose == 1 else []), model,
                          {"verbose": verbose, "steps": len(source)})
