@@ -10,11 +10,12 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
-from autograd.errors import ArgumentRangeError, DimRangeError, IndexRangeError, ShapeError
+from autograd.errors import ArgumentRangeError, DimRangeError, IdentifierError, IndexRangeError, ShapeError
 
 from .. import functional as F
 from . import settings
 from . import ops_dtype_rules as rules
+from .dtypes import standardize_dtype
 
 from .ops_args import _axis, _float, _pair, _t, convert_to_numpy, convert_to_tensor  # noqa: F401 (re-exported)
 from .ops_args import float_kernel_input as _float_kernel_input
@@ -497,26 +498,37 @@ def _moved_last(rank, axis):
 
 
 # ----- creation -------------------------------------------------------------------------------------------------
+def _dtype_arg(dtype, op):
+    """A creation op's dtype argument (None: floatx) as a NumPy dtype, read as Keras reads it (Python's int is
+    int32); Keras's ValueError 'Invalid dtype' for a name it does not know."""
+    try:
+        name = standardize_dtype(dtype)
+    except ValueError:
+        raise IdentifierError(f"keras.ops.{op}: Invalid dtype: {dtype!r}; give a Keras dtype name such as "
+                              "'float32', 'int32' or 'bool'") from None
+    return np.dtype(ag.bfloat16) if name == "bfloat16" else np.dtype(name)
+
+
 def ones(shape, dtype=None):
     """A tensor of ones (float32 by default)."""
-    return ag.ones(*_creation_shape(shape, "ones"), dtype=np.dtype(dtype or settings.floatx()))
+    return ag.ones(*_creation_shape(shape, "ones"), dtype=_dtype_arg(dtype, "ones"))
 
 
 def zeros(shape, dtype=None):
     """A tensor of zeros (float32 by default)."""
-    return ag.zeros(*_creation_shape(shape, "zeros"), dtype=np.dtype(dtype or settings.floatx()))
+    return ag.zeros(*_creation_shape(shape, "zeros"), dtype=_dtype_arg(dtype, "zeros"))
 
 
 def ones_like(x, dtype=None):
     """Ones shaped like `x` (its dtype unless `dtype`)."""
     x = _t(x)
-    return ag.ones_like(x) if dtype is None else ag.ones(*x.shape, dtype=np.dtype(dtype))
+    return ag.ones_like(x) if dtype is None else ag.ones(*x.shape, dtype=_dtype_arg(dtype, "ones_like"))
 
 
 def zeros_like(x, dtype=None):
     """Zeros shaped like `x` (its dtype unless `dtype`)."""
     x = _t(x)
-    return ag.zeros_like(x) if dtype is None else ag.zeros(*x.shape, dtype=np.dtype(dtype))
+    return ag.zeros_like(x) if dtype is None else ag.zeros(*x.shape, dtype=_dtype_arg(dtype, "zeros_like"))
 
 
 def arange(start, stop=None, step=None, dtype=None):
@@ -525,7 +537,7 @@ def arange(start, stop=None, step=None, dtype=None):
     if dtype is None:
         numbers = [v for v in (start, stop, step) if v is not None]
         dtype = "int32" if builtins.all(isinstance(v, (int, np.integer)) for v in numbers) else "float32"
-    return ag.arange(start, stop, 1 if step is None else step, dtype=np.dtype(dtype))
+    return ag.arange(start, stop, 1 if step is None else step, dtype=_dtype_arg(dtype, "arange"))
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):

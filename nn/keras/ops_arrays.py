@@ -189,7 +189,12 @@ def split(x, indices_or_sections, axis=0):
                              f"divide into {indices_or_sections} equal parts; pass a list of split indices")
         return list(ag.split(x, size // indices_or_sections, dim=axis))
     cuts = [int(i) + size if int(i) < 0 else int(i) for i in indices_or_sections]
-    edges = [0] + [builtins.min(builtins.max(i, 0), size) for i in cuts] + [size]
+    outside = [i for i, c in zip(indices_or_sections, cuts) if not 0 <= c <= size]
+    if outside:   # NumPy would clip them to the ends; Keras's sizes come out negative, which torch.split refuses
+        raise ShapeError(f"keras.ops.split: the split indices {outside} lie outside axis {axis} of shape "
+                         f"{tuple(x.shape)} (size {size}); split_with_sizes expects split_sizes have only non-negative "
+                         f"entries: give indices in [-{size}, {size}]")
+    edges = [0] + cuts + [size]
     if any(end < start for start, end in zip(edges[1:-1], edges[2:-1])):   # NumPy would repeat rows, Keras refuses
         raise ShapeError(f"keras.ops.split: the split indices {list(indices_or_sections)} must be in increasing "
                          f"order (split_with_sizes expects split_sizes have only non-negative entries); sort them, "
