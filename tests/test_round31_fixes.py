@@ -161,3 +161,59 @@ def test_full_backward_hook_warns_when_no_input_requires_grad_as_pytorch(input_r
     assert calls == [not input_requires_grad]
     if fired:
         assert [w.filename for w in caught if str(w.message) == fired[0]] == [__file__]
+
+
+def _instance_norm_run(lib, module_lib, dtype_name, x_values):
+    x = lib.tensor(x_values).to(getattr(lib, dtype_name)).requires_grad_()
+    m = module_lib.InstanceNorm2d(3, affine=True, track_running_stats=True)
+    with lib.no_grad():
+        m.weight.copy_(lib.tensor([0.5, 1.5, -1.0]))
+        m.bias.copy_(lib.tensor([0.1, 0.0, -0.2]))
+    y = m(x)
+    (y.float() * lib.arange(120.0).view(2, 3, 4, 5) / 100).sum().backward()
+    m.eval()
+    z = m(x.detach())
+    return (str(y.dtype).replace("torch.", ""), y.grad_fn.name(), y.float().detach().numpy(), x.grad.float().numpy(),
+            m.weight.grad.numpy(), m.running_var.numpy(), z.float().detach().numpy())
+
+
+@pytest.mark.parametrize("dtype_name", ["bfloat16", "float16"])
+def test_instance_norm_takes_a_half_input_with_float32_weights_as_pytorch(dtype_name):
+    # an InstanceNorm2d(affine=True) after an autocast convolution: PyTorch batch-normalises in float32 and returns
+    # the input's dtype (a ViewBackward0); deepgrad refused the mix with a DtypeError
+    x_values = RNG.standard_normal((2, 3, 4, 5)).astype(np.float32)
+    ours = _instance_norm_run(ag, nn, dtype_name, x_values)
+    assert ours[:2] == (dtype_name, "ViewBackward0")
+    torch = require_torch()
+    theirs = _instance_norm_run(torch, torch.nn, dtype_name, x_values)
+    assert ours[:2] == theirs[:2]
+    np.testing.assert_array_equal(ours[2], theirs[2])
+    np.testing.assert_array_equal(ours[6], theirs[6])
+    for a, b in zip(ours[3:6], theirs[3:6]):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)
+
+
+MIXED_NORMS = {
+    "layer_norm": lambda lib, F_, x: F_.layer_norm(x, (5,), lib.ones(5, requires_grad=True), None),
+    "batch_norm": lambda lib, F_, x: F_.batch_norm(x, lib.zeros(3), lib.ones(3), lib.ones(3, requires_grad=True),
+                                                   None, training=True),
+    "batch_norm_eval": lambda lib, F_, x: F_.batch_norm(x, lib.zeros(3), lib.ones(3), lib.ones(3, requires_grad=True)),
+    "group_norm": lambda lib, F_, x: F_.group_norm(x, 3, lib.ones(3, requires_grad=True)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MIXED_NORMS))
+def test_a_normalisation_of_a_half_input_with_float32_weights_shows_pytorchs_one_node(case):
+    # PyTorch's mixed-dtype kernels are one Native*Backward0 node; deepgrad's float32 pass then cast showed
+    # ToCopyBackward0
+    x = ag.tensor(RNG.standard_normal((4, 3, 5)).astype(np.float32)).to(ag.bfloat16).requires_grad_()
+    y = MIXED_NORMS[case](ag, F, x)
+    expected = {"layer_norm": "NativeLayerNormBackward0", "group_norm": "NativeGroupNormBackward0"}.get(
+        case, "NativeBatchNormBackward0")
+    assert (str(y.dtype), y.grad_fn.name()) == ("bfloat16", expected)
+    torch = require_torch()
+    import torch.nn.functional as TF
+    xt = torch.tensor(x.float().detach().numpy()).to(torch.bfloat16).requires_grad_()
+    yt = MIXED_NORMS[case](torch, TF, xt)
+    assert yt.grad_fn.name() == expected
+    np.testing.assert_array_equal(y.float().detach().numpy(), yt.float().detach().numpy())

@@ -7,6 +7,7 @@ from autograd.ops.dims import check_tensor
 from autograd.nested_dispatch import nested_dispatch
 from autograd.ops.normalization import BatchNorm, LayerNorm
 from autograd import autocast_state as autocast
+from autograd.function import named
 
 from ._args import floating_input, half_input_float_params, same_dtype
 from autograd.errors import ShapeError
@@ -33,8 +34,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                              f"{tuple(t.shape)}; expected ({channels},): build the layer with num_features="
                              f"{channels}")
     if half_input_float_params(input, weight, bias, running_mean, running_var):   # float32 in, input's dtype out
-        return batch_norm(input.float(), running_mean, running_var, weight, bias, training, momentum,
-                          eps).to(input.dtype)
+        return named(batch_norm(input.float(), running_mean, running_var, weight, bias, training, momentum,
+                                eps).to(input.dtype), "NativeBatchNormBackward0")   # PyTorch's one mixed-dtype node
     same_dtype(op, input, weight=weight, bias=bias, running_mean=running_mean, running_var=running_var)
     if (running_mean is None) != (running_var is None):
         raise ValueError(f"{op}: pass both running_mean and running_var, or neither")
@@ -109,6 +110,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
             raise ShapeError(f"{op}: {name} has shape {tuple(t.shape)}, expected normalized_shape "
                              f"{normalized_shape}")
     if half_input_float_params(input, weight, bias):   # in float32, out in the input's float16 or bfloat16
-        return layer_norm(input.float(), normalized_shape, weight, bias, eps).to(input.dtype)
+        return named(layer_norm(input.float(), normalized_shape, weight, bias, eps).to(input.dtype),
+                     "NativeLayerNormBackward0")   # PyTorch's one mixed-dtype node
     same_dtype(op, input, weight=weight, bias=bias)
     return LayerNorm.apply(input, weight, bias, n, float(eps))

@@ -72,7 +72,8 @@ def native_group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         raise ShapeError(f"{op}: the {channels} channels of input {input.shape} must divide into num_groups="
                          f"{num_groups!r} equal groups")
     if half_input_float_params(input, weight, bias):   # in float32, out in the input's float16 or bfloat16
-        return native_group_norm(input.float(), num_groups, weight, bias, eps).to(input.dtype)
+        return named(native_group_norm(input.float(), num_groups, weight, bias, eps).to(input.dtype),
+                     "NativeGroupNormBackward0")   # PyTorch's one mixed-dtype node
     _check_params(op, input, channels, weight=weight, bias=bias)
     out = _keep_channels_last(input, _affine(_standardise(input, num_groups, eps), weight, bias, channels))
     return named(out, "NativeGroupNormBackward0")
@@ -114,6 +115,11 @@ def native_instance_norm(input, running_mean=None, running_var=None, weight=None
         raise ValueError(f"{op}: expects an input (N, C, *spatial) with at least 3 dimensions, got shape "
                          f"{input.shape}")
     channels = input.shape[1]
+    if half_input_float_params(input, running_mean, running_var, weight, bias):
+        # PyTorch batch-normalises the input seen as (1, N * C, ...), which takes float32 parameters beside a
+        # float16/bfloat16 input (InstanceNorm after an autocast convolution): float32 inside, the input's dtype out
+        return named(native_instance_norm(input.float(), running_mean, running_var, weight, bias, use_input_stats,
+                                          momentum, eps).to(input.dtype), "ViewBackward0")
     _check_params(op, input, channels, running_mean=running_mean, running_var=running_var, weight=weight, bias=bias)
     if (running_mean is None) != (running_var is None):
         raise ValueError(f"{op}: pass both running_mean and running_var, or neither")

@@ -136,7 +136,7 @@ def test_loss_refuses_lists(device, name):
 
 
 #: the layers that, as PyTorch's, take float16 input with float32 parameters
-HALF_INPUT_NORMS = ("BatchNorm1d", "BatchNorm2d", "GroupNorm", "LayerNorm")
+HALF_INPUT_NORMS = ("BatchNorm1d", "BatchNorm2d", "GroupNorm", "LayerNorm", "InstanceNorm1d")
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float16])
