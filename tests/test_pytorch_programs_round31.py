@@ -13,8 +13,11 @@ fractions, WeightedRandomSampler / SubsetRandomSampler with generators, BatchSam
 namedtuples and nested lists); linear algebra in optimisation loops (svd_lowrank / pca_lowrank / lobpcg, lstsq
 drivers, cholesky_ex, solve_triangular(left=False), pinv(hermitian=True), eigh, matrix_exp); an N-D spectral model
 (rfftn / irfftn with s=, hfft / ihfft, hfft2 / ihfft2, fftshift, fftfreq); forward-mode AD through a network with a
-custom Function's jvp, trained on its tangent. Run on deepgrad with only their imports changed: they must print
-what PyTorch prints, number for number (three in float32, six in float64)."""
+custom Function's jvp, trained on its tangent; gradient utilities and patch ops (fold / unfold, pixel_unshuffle,
+local_response_norm, antialiased bicubic interpolate, affine_grid + grid_sample, get_total_norm /
+clip_grads_with_norm_, vector_to_parameters, optimizer steps in post-accumulate-grad hooks, inference_mode and
+set_grad_enabled as decorators). Run on deepgrad with only their imports changed: they must print
+what PyTorch prints, number for number (three in float32, seven in float64)."""
 import pytest
 
 from tests.test_pytorch_programs_round9 import check_float32_program, check_float64_program
@@ -25,6 +28,7 @@ ROUND31_IMPORTS = ROUND30_IMPORTS
 
 FLOAT32_PROGRAMS = ["torch_r31_prune_schedule_train", "torch_r31_rare_schedulers", "torch_r31_data_composition"]
 FLOAT64_PROGRAMS = ["torch_r31_rare_losses_bags", "torch_r31_module_hooks_kwargs", "torch_r31_saved_tensor_hooks",
+                    "torch_r31_grad_utils_patches",
                     "torch_r31_linalg_lowrank_fit", "torch_r31_spectral_nd_model", "torch_r31_forward_ad_network"]
 
 
