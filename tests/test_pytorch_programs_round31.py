@@ -16,8 +16,9 @@ drivers, cholesky_ex, solve_triangular(left=False), pinv(hermitian=True), eigh, 
 custom Function's jvp, trained on its tangent; gradient utilities and patch ops (fold / unfold, pixel_unshuffle,
 local_response_norm, antialiased bicubic interpolate, affine_grid + grid_sample, get_total_norm /
 clip_grads_with_norm_, vector_to_parameters, optimizer steps in post-accumulate-grad hooks, inference_mode and
-set_grad_enabled as decorators). Run on deepgrad with only their imports changed: they must print
-what PyTorch prints, number for number (three in float32, seven in float64)."""
+set_grad_enabled as decorators); bfloat16 autocast training through every normalisation layer (InstanceNorm2d with
+affine weights and running statistics after an autocast convolution). Run on deepgrad with only their imports changed: they must print
+what PyTorch prints, number for number (four in float32, seven in float64)."""
 import pytest
 
 from tests.test_pytorch_programs_round9 import check_float32_program, check_float64_program
@@ -26,7 +27,8 @@ from tests.test_pytorch_programs_round30 import ROUND30_IMPORTS
 #: the import lines these programs use: the earlier rounds' (nothing new)
 ROUND31_IMPORTS = ROUND30_IMPORTS
 
-FLOAT32_PROGRAMS = ["torch_r31_prune_schedule_train", "torch_r31_rare_schedulers", "torch_r31_data_composition"]
+FLOAT32_PROGRAMS = ["torch_r31_prune_schedule_train", "torch_r31_rare_schedulers", "torch_r31_data_composition",
+                    "torch_r31_autocast_norms_bf16"]
 FLOAT64_PROGRAMS = ["torch_r31_rare_losses_bags", "torch_r31_module_hooks_kwargs", "torch_r31_saved_tensor_hooks",
                     "torch_r31_grad_utils_patches",
                     "torch_r31_linalg_lowrank_fit", "torch_r31_spectral_nd_model", "torch_r31_forward_ad_network"]
