@@ -5,6 +5,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.bf16_dtype import is_bf16
 from autograd.errors import UnsupportedDtypeError
 
 from . import settings
@@ -79,8 +80,12 @@ def _exact_array(x, dtype):
 def convert_to_numpy(x):
     """`x` as a NumPy array of its values now: a copy for a Tensor, so that weights updated in place later (by
     an optimizer step, a batch-norm update, assign) do not change it, as they do not in Keras (which reads a
-    tensor that requires grad too)."""
-    return np.array(x.detach().numpy()) if isinstance(x, Tensor) else np.asarray(x)
+    tensor that requires grad too). A bfloat16 tensor gives an ml_dtypes bfloat16 array, as Keras's does."""
+    if not isinstance(x, Tensor):
+        return np.asarray(x)
+    if is_bf16(x.dtype):   # Tensor.numpy() refuses bfloat16, as torch's does; Keras's converts it through float32
+        return x.detach().float().numpy().astype(x.dtype)
+    return np.array(x.detach().numpy())
 
 
 _t = _as_operand

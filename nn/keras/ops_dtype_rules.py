@@ -84,11 +84,17 @@ def both_as(a, b, dtype):
     return tuple(cast(v, dtype) if isinstance(v, Tensor) else ag.tensor(np.asarray(v, dtype)) for v in (a, b))
 
 
-def cast(x, dtype):
-    """`x` in `dtype` (unchanged when it already is)."""
+def numpy_dtype(dtype):
+    """The NumPy dtype a Keras dtype argument names ('bfloat16' included, which NumPy knows only once ml_dtypes
+    is imported: ag.bfloat16 imports it); Keras's 'Invalid dtype' refusal otherwise."""
     try:
-        dtype = np.dtype(dtype)
+        return np.dtype(ag.bfloat16) if isinstance(dtype, str) and dtype == "bfloat16" else np.dtype(dtype)
     except TypeError:
         raise ArgumentKindError(f"keras: Invalid dtype: {dtype!r}; give a dtype name such as 'float32', 'int64' or "
                                 f"'bool'") from None
+
+
+def cast(x, dtype):
+    """`x` in `dtype` (unchanged when it already is)."""
+    dtype = numpy_dtype(dtype)
     return x if x.dtype == dtype else x.astype(dtype)

@@ -53,6 +53,8 @@ def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="va
 
 
 def _patches(x, size, channels, strides, dilation_rate, padding, data_format):
+    if x.dtype.kind in "iub":   # Keras's patches keep an integer dtype; an identity kernel copies them exactly
+        return _patches(x.double(), size, channels, strides, dilation_rate, padding, data_format).to(x.dtype)
     out_dim = int(np.prod(size)) * channels
     kernel = ag.tensor(np.eye(out_dim, dtype=x.dtype).reshape(tuple(size) + (channels, out_dim)))
     unbatched = x.ndim == len(size) + 1
@@ -76,6 +78,10 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     side). As Keras 3's torch backend, only data_format='channels_last' moves the channels: the default None
     reads (N, C, H, W)."""
     images = _t(images)
+    if images.dtype.kind in "iub":   # Keras's torch backend: an integer image meets the float kernel and fails
+        raise RuntimeError(f"keras.ops.image.gaussian_blur: expected a floating-point image, got dtype "
+                           f"{images.dtype} (the Gaussian kernel is float); cast the images first, e.g. "
+                           "keras.ops.cast(images, 'float32')")
     x, single = _nchw(images, data_format)
     kh, kw = (int(k) for k in kernel_size)
 
@@ -96,6 +102,8 @@ def sobel_edges(images, data_format=None):
     """The Sobel gradients of each channel, stacked as (vertical, horizontal) on a new last axis:
     (N, H, W, C, 2) channels-last, (N, C, H, W, 2) channels-first (zero padding)."""
     images = _t(images)
+    if images.dtype.kind == "u":   # an unsigned kernel wraps -1 and -2 around, as the sums do: int64, then wrap
+        return sobel_edges(images.long(), data_format).to(images.dtype)
     data_format = _data_format(data_format, "sobel_edges")
     x = images.permute(0, 3, 1, 2) if data_format == "channels_last" else images
     channels = x.shape[1]

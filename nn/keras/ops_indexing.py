@@ -9,6 +9,7 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 
+from . import ops_dtype_rules as rules
 from .ops_args import _t
 from .ops_math import _result_dtype
 
@@ -160,19 +161,25 @@ def select(condlist, choicelist, default=0):
 def saturate_cast(x, dtype):
     """`x` cast to `dtype` with values clipped to its range first (NaN becomes 0 for integer dtypes, negatives
     False for bool), so nothing wraps around; gradients flow for float-to-float casts."""
-    x, target = _t(x), np.dtype(dtype)
-    if target.kind == "f":
-        info = np.finfo(target)
-        clipped = x if x.dtype.kind != "f" or np.finfo(x.dtype).max <= info.max else \
-            ag.clamp(x, float(info.min), float(info.max))
-        return clipped.astype(target)
+    x, target = _t(x), rules.numpy_dtype(dtype)
+    if target.kind == "f" or target.name == "bfloat16":
+        if x.dtype.kind == "f" or x.dtype.name == "bfloat16":
+            # as Keras, always (infinities become the largest finite value): the smaller of the two ranges in x's
+            # dtype, nudged towards zero when rounding took it past the target's range
+            top = float(ag.finfo(target).max)
+            limit = np.asarray(min(float(ag.finfo(x.dtype).max), top)).astype(x.dtype)
+            if float(limit) > top:
+                limit = np.nextafter(limit, np.zeros((), x.dtype))
+            x = ag.clamp(x, -float(limit), float(limit))
+        return x.astype(target)
     if target.kind == "b":
         # the bool range is [0, 1]: negatives clip to False; NaN stays true as in any cast to bool
         return (x > 0) | ag.isnan(x) if x.dtype.kind == "f" else x > 0
     info = np.iinfo(target)
-    data = x.numpy()
+    data = (x.float() if x.dtype.name == "bfloat16" else x).numpy()
     if data.dtype.kind == "f":
-        wide = np.nan_to_num(data.astype(np.float64), nan=0.0)
+        finite = float(ag.finfo(x.dtype).max)   # as Keras: infinities are first clipped to x's own range
+        wide = np.nan_to_num(data.astype(np.float64), nan=0.0, posinf=finite, neginf=-finite)
         high, low = wide >= float(info.max), wide <= float(info.min)
         result = np.zeros(wide.shape, dtype=target)
         result[high], result[low] = info.max, info.min

@@ -46,3 +46,76 @@ def test_pydataset_keeps_the_batch_count_read_when_reading_starts():
     K, ours = fresh_sessions()
     for shuffle in (False, True):
         assert _growing_dataset_run(ours, shuffle) == _growing_dataset_run(K, shuffle)
+
+
+def test_bfloat16_cast_works_in_a_fresh_process():
+    """`keras.ops.cast(x, "bfloat16")` (and `saturate_cast`) raised "Invalid dtype: 'bfloat16'" unless something
+    had already imported ml_dtypes (NumPy knows the name only then); Keras takes it in any process."""
+    import subprocess
+    import sys
+    code = ("import numpy as np\nfrom nn import keras\n"
+            "x = keras.ops.cast(np.array([1.5, -2.25, 3e38], 'float32'), 'bfloat16')\n"
+            "y = keras.ops.saturate_cast(np.array([1e39, 2.5]), 'bfloat16')\n"
+            "print(keras.backend.standardize_dtype(x.dtype), keras.ops.convert_to_numpy(x).astype('float64').tolist(),"
+            " keras.ops.convert_to_numpy(y).astype('float64').tolist())\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    K, _ = fresh_sessions()
+    x = K.ops.cast(np.array([1.5, -2.25, 3e38], "float32"), "bfloat16")
+    y = K.ops.saturate_cast(np.array([1e39, 2.5]), "bfloat16")
+    expected = (f"bfloat16 {K.ops.convert_to_numpy(x).astype('float64').tolist()} "
+                f"{K.ops.convert_to_numpy(y).astype('float64').tolist()}")
+    assert done.stdout.strip() == expected
+
+
+def _saturated(K):
+    ops = K.ops
+    found = []
+    sources = [np.array([1e39, -1e39, 1.5, np.inf, -np.inf, 7e4, -2.5]),
+               np.array([3e38, -1e38, 1.5, np.inf, -np.inf, 7e4, -2.5], "float32"),
+               ops.cast(np.array([3e38, -1e38, 1.5, np.inf, -np.inf, 7e4, -2.5], "float32"), "bfloat16"),
+               np.array([6e4, -6e4, 1.5, np.inf, -np.inf, 7e3, -2.5], "float16")]
+    for x in sources:
+        for target in ("bfloat16", "float16", "float32", "uint8", "int8"):
+            value = ops.saturate_cast(x, target)
+            found.append((K.backend.standardize_dtype(value.dtype),
+                          ops.convert_to_numpy(ops.cast(value, "float64")).tolist()))
+    return found
+
+
+def test_saturate_cast_clips_infinities_and_takes_bfloat16():
+    """Keras's saturate_cast clips to the smaller of the two dtypes' ranges (nudged towards zero in the input's
+    dtype) before casting, always: infinities become the largest finite value, and a bfloat16 input saturates to
+    65280 in float16. nn.keras kept infinities, failed on a bfloat16 input or target (np.finfo / numpy() of
+    bfloat16), and gave inf for bfloat16 -> float16."""
+    K, ours = fresh_sessions()
+    assert _saturated(ours) == _saturated(K)
+
+
+def _image_dtypes(K):
+    ops = K.ops
+    images = np.random.default_rng(26).integers(0, 256, size=(2, 6, 7, 3))
+    found = []
+    for dtype in ("uint8", "int32", "int64"):
+        x = images.astype(dtype)
+        patches = ops.image.extract_patches(x, 2)
+        found.append(("patches", K.backend.standardize_dtype(patches.dtype), ops.convert_to_numpy(patches).tolist()))
+        edges = ops.image.sobel_edges(x)
+        found.append(("sobel", K.backend.standardize_dtype(edges.dtype), ops.convert_to_numpy(edges).tolist()))
+        try:
+            ops.image.gaussian_blur(x, data_format="channels_last")
+        except RuntimeError:
+            found.append(("blur", dtype, "RuntimeError"))
+    blurred = ops.cast(ops.image.gaussian_blur(ops.cast(images[:1, :4, :4], "bfloat16")), "float32")
+    found.append(("bf16 to numpy", str(ops.convert_to_numpy(ops.cast(images[:1], "bfloat16")).dtype),
+                  tuple(blurred.shape)))
+    return found
+
+
+def test_integer_images_in_patches_sobel_and_blur():
+    """On integer images Keras's `extract_patches` keeps the dtype (nn.keras returned float32), `sobel_edges` of
+    uint8 wraps around as Keras's uint8 kernel does (nn.keras raised OverflowError), and `gaussian_blur` refuses
+    them with a RuntimeError (nn.keras returned all zeros: its kernel was cast to the integer dtype). Also
+    `convert_to_numpy` of a bfloat16 tensor gives an ml_dtypes bfloat16 array as Keras's (it raised)."""
+    K, ours = fresh_sessions()
+    assert _image_dtypes(ours) == _image_dtypes(K)
