@@ -15,14 +15,14 @@ from .creation import zeros
 from .errors import ArgumentKindError, DimRangeError
 from .func_levels import inside
 from .func_random import RandomGuard, check_randomness
-from .function import named
-from .grad_mode import no_grad
+from .function import Function, named
+from .grad_mode import is_grad_enabled, no_grad
 from .ops.joining import stack, unbind
 from .ops.linalg import Linear, MatMul
 from .ops.reduction import Mean, Sum
 from .ops.shape import Reshape, movedim
 from .pytree import broadcast_prefix, describe, tree_flatten, tree_unflatten
-from .tensor import Tensor
+from .tensor import Tensor, wrap_array
 
 
 def _is_dim(value):
@@ -179,13 +179,61 @@ def _passed_through(pieces, inputs):
     return None, None
 
 
-def _stack_output(name, i, pieces, out_dim, size, inputs):
+class _Mapped(Function):
+    """A mapped input's slice as the function gets it while some out_dim is None: the same values, recorded on the
+    graph through `token` (a leaf that requires grad) so that an output computed from them can be told apart."""
+
+    def forward(ctx, token, values):
+        return values
+
+    def backward(ctx, gy):
+        return None, gy
+
+
+def _marked(element, dims, token):
+    """The element's flat leaves with each mapped Tensor passed through a _Mapped node."""
+    return tuple(_Mapped.apply(token, leaf) if dim is not None and isinstance(leaf, Tensor)
+                 and leaf.dtype.kind in "fc" else leaf for leaf, dim in zip(element, dims))
+
+
+def _leaves_reached(tensor):
+    """The leaf Tensors that requires grad which `tensor`'s graph reaches (by id)."""
+    stack = [tensor._node] if tensor._node is not None else []
+    seen, leaves = set(), set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for parent in node.parents:
+            if isinstance(parent, Tensor):
+                leaves.add(id(parent))
+            elif parent is not None:
+                stack.append(parent)
+    return leaves
+
+
+def _batched(piece, token):
+    """Whether the per-element output `piece` was computed from a mapped input (it reaches the token)."""
+    return token is not None and id(token) in _leaves_reached(piece)
+
+
+def _unmarked(out, token):
+    """A stacked output without the graph the marking gave it, when that is the only graph it has."""
+    if token is None or not out.requires_grad or _leaves_reached(out) - {id(token)}:
+        return out
+    return out.detach()
+
+
+def _stack_output(name, i, pieces, out_dim, size, inputs, token=None):
     if out_dim is None:
         first = pieces[0]
-        if all(p is first or (p.shape == first.shape and bool((p == first).all())) for p in pieces):
+        if not any(_batched(p, token) for p in pieces) and all(
+                p is first or (p.shape == first.shape and bool((p == first).all())) for p in pieces):
             return first
-        raise ValueError(f"vmap({name}): output {i} differs across the batch, so it cannot have out_dim None; "
-                         "give it an int out_dim")
+        # PyTorch's sentence: an output computed from a mapped input is batched, whatever its values
+        raise ValueError(f"vmap({name}, ...): `{name}` can not return a BatchedTensor when out_dim is None (output "
+                         f"{i} is computed from a mapped input, or differs across the batch: give it an int out_dim)")
     ndim = pieces[0].ndim + 1
     if not -ndim <= out_dim < ndim:
         raise DimRangeError(f"vmap({name}): out_dim {out_dim} for output {i} (per element of shape "
@@ -202,6 +250,8 @@ def _stack_output(name, i, pieces, out_dim, size, inputs):
     if source is not None:
         return source if out_dim % ndim == in_dim else movedim(source, in_dim, out_dim % ndim)
     out = stack(pieces, dim=out_dim)
+    if token is not None:
+        return _unmarked(out, token)
     if pieces[0]._node is not None:   # PyTorch's batched result comes from the batched last op: show its name
         named(out, _batched_node_name(pieces[0]._node, [p._node for p in pieces]))
     return out
@@ -212,7 +262,7 @@ class NumberOutputError(ValueError, RuntimeError):
     torch.func.vmap raises for .item() inside it."""
 
 
-def _collect(name, outputs, out_dims, size, inputs):
+def _collect(name, outputs, out_dims, size, inputs, token=None):
     leaves, spec = tree_flatten(outputs[0])
     for leaf in leaves:
         if isinstance(leaf, (bool, int, float, complex)):
@@ -236,7 +286,7 @@ def _collect(name, outputs, out_dims, size, inputs):
         raise ValueError(f"vmap({name}, out_dims={out_dims!r}): out_dims does not match the structure of the "
                          f"outputs, {describe(spec)} ({why})") from None
     columns = list(zip(*per_element)) if per_element[0] else [() for _ in leaves]
-    stacked = [_stack_output(name, i, list(col), dim, size, inputs)
+    stacked = [_stack_output(name, i, list(col), dim, size, inputs, token)
                for i, (col, dim) in enumerate(zip(columns, dims))]
     return tree_unflatten(stacked, spec)
 
@@ -267,9 +317,16 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         guard = RandomGuard(f"vmap({name})", randomness)
         outputs = []
         elements = _element_args(leaves, dims, size)
+        token = None
+        if size and is_grad_enabled() and None in tree_flatten(out_dims)[0]:
+            # an out_dim None: the mapped inputs are marked so that outputs computed from them can be refused, as
+            # PyTorch refuses a batched output there even when its values agree across the batch
+            mapped = next(leaf for leaf, dim in zip(leaves, dims) if dim is not None)
+            token = wrap_array(mapped.device.xp.zeros(()), mapped.device).requires_grad_()
+            elements = [_marked(element, dims, token) for element in elements]
         for element in elements:
             with guard, (no_grad() if size == 0 else nullcontext()):   # size 0: a probe for the shapes only
                 with inside(vmap=True):
                     outputs.append(func(*tree_unflatten(list(element), spec), **kwargs))
-        return _collect(name, outputs, out_dims, size, (elements, leaves, dims))
+        return _collect(name, outputs, out_dims, size, (elements, leaves, dims), token)
     return wrapped

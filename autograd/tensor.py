@@ -529,7 +529,20 @@ def _legacy_data(args):
             return np.asarray(data, dtype=get_default_dtype())
         if inferred is not None and np.dtype(inferred).kind == "c":
             return real_items("torch.Tensor", data, get_default_dtype())
+    if isinstance(data, np.ndarray) and data.dtype.kind == "c":   # PyTorch casts it to its default float dtype
+        _warn_complex_to_real_once()
+        return data.real.astype(get_default_dtype())
     return data
+
+
+_complex_cast_warning = {"given": False}
+
+
+def _warn_complex_to_real_once():
+    """PyTorch's warning (once per process, as its TORCH_WARN_ONCE) when Tensor(complex array) keeps real parts."""
+    if not _complex_cast_warning["given"]:
+        _complex_cast_warning["given"] = True
+        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=4)
 
 
 def wrap_array(array, device, node=None, idx=0):

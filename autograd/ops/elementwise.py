@@ -104,6 +104,11 @@ class Pow(Function):
     def forward(ctx, a, b):
         if type(b) in (int, float) and hasattr(a, "dtype") and a.dtype.kind not in "biu":
             out = power(ctx.xp, a, b)
+        elif type(a) is complex and a != 0 and hasattr(b, "dtype"):
+            # 2j ** t: PyTorch's complex power, exp(t * log(2j)) in the result's dtype (NumPy's is exact for
+            # whole exponents, where PyTorch's rounds)
+            dtype = ctx.xp.result_type(b, a)
+            out = ctx.xp.exp(b.astype(dtype) * ctx.xp.log(ctx.xp.asarray(a, dtype=dtype)))
         else:
             out = exact_integer_power(ctx.xp, a, b)
             out = a ** b if out is None else out

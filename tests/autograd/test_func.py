@@ -338,7 +338,7 @@ def test_stack_module_state_ensemble_matches_torch():
     (lambda x: F.vmap(lambda a: a, in_dims=(None,))(x), ValueError, "no input is mapped"),
     (lambda x: F.vmap(lambda a: 1.0)(x), ValueError, "return only Tensors"),
     (lambda x: F.vmap(lambda a: a, in_dims=[0])(x), ValueError, "must be an int or a"),
-    (lambda x: F.vmap(lambda a: a, out_dims=None)(x), ValueError, "cannot have out_dim None"),
+    (lambda x: F.vmap(lambda a: a, out_dims=None)(x), ValueError, "can not return a BatchedTensor when out_dim is None"),
     (lambda x: F.vmap(lambda a: a, randomness="sometimes"), ValueError, "randomness must be"),
 ])
 def test_bad_input_raises_clear_errors(call, error, match):
