@@ -21,11 +21,12 @@ from .creation import zeros_like
 from .custom_jvp import tangent_pass
 from .engine import grad as _engine_grad
 from .errors import GraphError
-from .function import Function, next_sequence_nr
+from .function import Function, named, next_sequence_nr
 from .gradcheck import FORWARD_MODE
 from .func_core import reaches_outer
 from .func_levels import dual_nodes
 from .grad_mode import enable_grad, is_grad_enabled
+from .printing import printed_name
 from .ops import diagonal_view, elementwise, half_scalars, indexing, joining, reduction, scan, shape
 from .shown_nodes import show_graph
 from .tensor import Tensor
@@ -158,6 +159,8 @@ def unpack_dual(tensor, *, level=None):
             jt = _PrimalTerm.apply(jt, tensor)
     if jt.requires_grad and getattr(jt._node, "seq", -1) >= first:
         _show_product_rule(jt, tensor, list(duals.values()))
+        if tensor._node is not None and printed_name(tensor._node) in _SUM_OF_TERMS:
+            named(jt, "AddBackward0")
     dtype = path.tangent_dtype(tensor.dtype)
     return UnpackedDualTensor(primal, jt if jt.dtype == dtype else jt.to(dtype))
 
@@ -170,6 +173,12 @@ def _primal_keeps_graph(tensor, entries):
     if any(e[2] for e in entries):
         return True
     return reaches_outer([tensor], {id(e[3]._node.parents[0]) for e in entries})
+
+
+#: PyTorch's nodes whose forward-mode formula adds one term per differentiable operand (input, weight, bias): the
+#: tangent of their output shows an AddBackward0 on the reverse graph (display only)
+_SUM_OF_TERMS = frozenset(["AddmmBackward0", "MmBackward0", "BmmBackward0", "ConvolutionBackward0",
+                           "NativeBatchNormBackward0", "NativeLayerNormBackward0", "NativeGroupNormBackward0"])
 
 
 def _show_product_rule(jt, tensor, entries):

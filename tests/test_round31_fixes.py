@@ -217,3 +217,35 @@ def test_a_normalisation_of_a_half_input_with_float32_weights_shows_pytorchs_one
     yt = MIXED_NORMS[case](torch, TF, xt)
     assert yt.grad_fn.name() == expected
     np.testing.assert_array_equal(y.float().detach().numpy(), yt.float().detach().numpy())
+
+
+TANGENT_NODES = {
+    "linear": lambda lib, z, w: lib.nn.functional.linear(z, w, w[:, 0]),
+    "linear_no_bias": lambda lib, z, w: lib.nn.functional.linear(z, w),
+    "mm": lambda lib, z, w: z @ w.T,
+    "bmm": lambda lib, z, w: lib.bmm(z.view(2, 2, 3), w.T.expand(2, 3, 2)),
+    "conv1d": lambda lib, z, w: lib.nn.functional.conv1d(z.view(1, 4, 3), w.view(2, 1, 3).repeat(1, 4, 1)),
+    "layer_norm": lambda lib, z, w: lib.nn.functional.layer_norm(z, (3,), w[0], w[1]),
+    "batch_norm": lambda lib, z, w: lib.nn.functional.batch_norm(z, None, None, w[0], w[1], training=True),
+    "group_norm": lambda lib, z, w: lib.nn.functional.group_norm(z.view(2, 2, 3), 1, w[0, :2], w[1, :2]),
+}
+
+
+def _tangent_node(lib, case):
+    w = lib.tensor(W, requires_grad=True)
+    fw = lib.autograd.forward_ad
+    with fw.dual_level():
+        out = TANGENT_NODES[case](lib, fw.make_dual(lib.tensor(X), lib.tensor(D)), w)
+        t = fw.unpack_dual(out).tangent
+        return t.grad_fn.name(), t.detach().numpy()
+
+
+@pytest.mark.parametrize("case", sorted(TANGENT_NODES))
+def test_the_tangent_of_a_weighted_op_shows_pytorchs_sum_of_terms(case):
+    # PyTorch's forward-mode formulas of addmm / mm / bmm / convolution / the native norms add a term per operand:
+    # the tangent shows AddBackward0 (deepgrad showed the double-backward's last node, MmBackward0 for a Linear)
+    ours = _tangent_node(ag, case)
+    torch = require_torch()
+    theirs = _tangent_node(torch, case)
+    assert ours[0] == theirs[0]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-10, atol=1e-12)

@@ -51,7 +51,8 @@ def main():
         out = net(dual)
         primal, tangent = fwAD.unpack_dual(out)
         print("primal", primal.detach().numpy().round(10))
-        print("tangent", tangent.detach().numpy().round(10), tangent.requires_grad)
+        print("tangent", tangent.detach().numpy().round(10), tangent.requires_grad,
+              type(tangent.grad_fn).__name__)
         print("tangent dtype", tangent.dtype == torch.float64, fwAD.unpack_dual(x).tangent is None)
         y = SoftClip.apply(dual, 0.5)
         print("softclip tangent", fwAD.unpack_dual(y).tangent.detach().numpy().round(10))
