@@ -483,7 +483,7 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     x = _t(x).astype(np.int64)
     valid = x >= 0
     encoded = F.one_hot(ag.where(valid, x, 0), num_classes) * valid.unsqueeze(-1)
-    encoded = encoded.astype(np.dtype(dtype or settings.floatx()))
+    encoded = encoded.astype(rules.numpy_dtype(dtype or settings.floatx()))
     _check_axis("one_hot", axis, encoded)
     if axis not in (-1, encoded.ndim - 1):
         encoded = ag.permute(encoded, _moved_last(encoded.ndim, axis))
@@ -548,7 +548,8 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
         raise ArgumentRangeError(f"keras.ops.linspace: number of steps must be non-negative, got num={num}; pass a "
                                  "count of values, 0 or more")
     step = (stop - start) / builtins.max((num - 1) if endpoint else num, 1)
-    values = ag.tensor(np.linspace(start, stop, num, endpoint=endpoint).astype(np.dtype(dtype or settings.floatx())))
+    values = ag.tensor(np.linspace(start, stop, num, endpoint=endpoint)
+                       .astype(rules.numpy_dtype(dtype or settings.floatx())))
     return (values, step) if retstep else values
 
 

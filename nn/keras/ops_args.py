@@ -9,6 +9,7 @@ from autograd.bf16_dtype import is_bf16
 from autograd.errors import UnsupportedDtypeError
 
 from . import settings
+from . import ops_dtype_rules as rules
 from .dtypes import result_type, standardize_dtype
 
 
@@ -17,7 +18,10 @@ def _as_operand(x, dtype=None):
     convert_to_tensor makes it (Keras's dtypes: [1, 2] and 3 are int32, a NumPy array keeps its dtype)."""
     if not isinstance(x, Tensor):
         x = convert_to_tensor(x)
-    return x if dtype is None or x.dtype == np.dtype(dtype) else x.astype(np.dtype(dtype))
+    if dtype is None:
+        return x
+    dtype = rules.numpy_dtype(dtype)
+    return x if x.dtype == dtype else x.astype(dtype)
 
 
 def _python_scalar_dtype(x):
@@ -47,10 +51,10 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if ragged:
         raise ValueError("keras.ops.convert_to_tensor: ragged tensors are not supported; pass ragged=False")
     if isinstance(x, Tensor):
-        return x if dtype is None or x.dtype == np.dtype(standardize_dtype(dtype)) else \
-            x.astype(np.dtype(standardize_dtype(dtype)))
+        return x if dtype is None or x.dtype == rules.numpy_dtype(standardize_dtype(dtype)) else \
+            x.astype(rules.numpy_dtype(standardize_dtype(dtype)))
     if isinstance(x, (bool, int, float, complex)):
-        return ag.tensor(np.asarray(x, dtype=standardize_dtype(dtype or _python_scalar_dtype(x))))
+        return ag.tensor(np.asarray(x, dtype=rules.numpy_dtype(standardize_dtype(dtype or _python_scalar_dtype(x)))))
     if isinstance(x, (list, tuple)):
         if any(isinstance(item, Tensor) for item in x):
             return ag.stack([convert_to_tensor(item, dtype) for item in x])
@@ -60,7 +64,7 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
                 dtype = result_type(*[getattr(leaf, "dtype", type(leaf)) for leaf in leaves])
             except ValueError:   # strings and other non-numbers: NumPy's dtype, as before
                 return ag.tensor(np.asarray(x))
-        return ag.tensor(_exact_array(x, standardize_dtype(dtype)))
+        return ag.tensor(_exact_array(x, rules.numpy_dtype(standardize_dtype(dtype))))
     array = np.asarray(x)
     if array.dtype == np.uint32:   # as Keras's torch backend, which has no uint32
         array = array.astype(np.int64)

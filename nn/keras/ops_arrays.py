@@ -35,7 +35,7 @@ def _shape(shape):
 
 
 def _float_dtype(dtype):
-    return np.dtype(dtype or settings.floatx())
+    return rules.numpy_dtype(dtype or settings.floatx())
 
 
 # ----- sorting ---------------------------------------------------------------------------------------------
@@ -115,7 +115,7 @@ def full(shape, fill_value, dtype=None):
 def full_like(x, fill_value, dtype=None):
     """`fill_value` shaped like `x` (its dtype unless `dtype`; a non-scalar `fill_value` is broadcast)."""
     x = _t(x)
-    return _filled(tuple(x.shape), fill_value, np.dtype(dtype) if dtype else x.dtype)
+    return _filled(tuple(x.shape), fill_value, rules.numpy_dtype(dtype) if dtype else x.dtype)
 
 
 def _filled(shape, fill_value, dtype):

@@ -12,6 +12,7 @@ from autograd.errors import ArgumentRangeError
 
 from .ops_args import _t, convert_to_tensor
 from . import settings
+from . import ops_dtype_rules as rules
 
 
 def _shape(shape, op="empty"):
@@ -40,13 +41,13 @@ def copy(x):
 
 def empty(shape, dtype=None):
     """A tensor of `shape` (float32 by default) whose values are unspecified; deepgrad fills it with zeros."""
-    return ag.zeros(*_shape(shape), dtype=np.dtype(dtype or settings.floatx()))
+    return ag.zeros(*_shape(shape), dtype=rules.numpy_dtype(dtype or settings.floatx()))
 
 
 def empty_like(x, dtype=None):
     """An unspecified (here zero-filled) tensor shaped like `x`, with its dtype unless `dtype`."""
     x = _t(x)
-    return ag.zeros(*x.shape, dtype=np.dtype(dtype) if dtype else x.dtype)
+    return ag.zeros(*x.shape, dtype=rules.numpy_dtype(dtype) if dtype else x.dtype)
 
 
 def tri(N, M=None, k=0, dtype=None):
@@ -55,7 +56,7 @@ def tri(N, M=None, k=0, dtype=None):
     if N < 0 or M < 0:
         raise ArgumentRangeError(f"keras.ops.tri: trying to create a tensor with negative dimension: N={N}, M={M}; "
                                  "pass sizes of 0 or more")
-    return ag.tensor(np.tri(N, M, k, dtype=np.dtype(dtype or settings.floatx())))
+    return ag.tensor(np.tri(N, M, k, dtype=rules.numpy_dtype(dtype or settings.floatx())))
 
 
 def vander(x, N=None, increasing=False):
@@ -79,7 +80,7 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """`num` values spaced evenly on a log scale from start to stop (stop included unless endpoint=False;
     float32 by default); array start/stop give a new `axis` of samples."""
     values = np.geomspace(_numbers(start), _numbers(stop), num, endpoint=endpoint, axis=axis)
-    return ag.tensor(values.astype(np.dtype(dtype or settings.floatx())))
+    return ag.tensor(values.astype(rules.numpy_dtype(dtype or settings.floatx())))
 
 
 def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
@@ -88,7 +89,7 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
         raise ArgumentRangeError(f"keras.ops.logspace: number of steps must be non-negative, got num={num}; pass a "
                                  "count of values, 0 or more")
     values = np.logspace(_numbers(start), _numbers(stop), num, endpoint=endpoint, base=base, axis=axis)
-    return ag.tensor(values.astype(np.dtype(dtype or settings.floatx())))
+    return ag.tensor(values.astype(rules.numpy_dtype(dtype or settings.floatx())))
 
 
 def meshgrid(*x, indexing="xy"):

@@ -6,6 +6,7 @@ import autograd as ag
 from autograd.errors import IndexShapeError, ShapeError
 
 from .. import functional as F
+from . import ops_dtype_rules as rules
 from .ops_args import _float, _t
 from .probability_targets import check_unit_range_targets
 from .settings import epsilon
@@ -78,7 +79,8 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
         raise ValueError("keras.ops.multi_hot: sparse outputs are not supported")
     x = _t(inputs).astype(np.int64)
     valid = x >= 0   # a negative class sets no bit, as in keras.ops.one_hot
-    encoded = (F.one_hot(ag.where(valid, x, 0), num_classes) * valid.unsqueeze(-1)).astype(np.dtype(dtype or "float32"))
+    encoded = (F.one_hot(ag.where(valid, x, 0), num_classes) * valid.unsqueeze(-1)).astype(
+        rules.numpy_dtype(dtype or "float32"))
     if axis not in (-1, encoded.ndim - 1):
         encoded = ag.movedim(encoded, -1, axis)
     return encoded.amax(dim=1 if x.ndim > 1 else 0)

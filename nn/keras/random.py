@@ -23,6 +23,8 @@ from autograd import Tensor
 from autograd.errors import ArgumentRangeError, DimRangeError, ShapeError
 
 from . import settings
+from . import ops_dtype_rules as rules
+from .ops_args import convert_to_numpy
 from .context import in_shape_probe
 
 
@@ -138,7 +140,7 @@ def _shape(shape, op):
 
 
 def _dtype(dtype):
-    return np.dtype(dtype or settings.floatx())
+    return rules.numpy_dtype(dtype or settings.floatx())
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
@@ -169,7 +171,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     """Normal samples within two standard deviations of the mean: four standard normals per value, the first
     inside (-2, 2) kept (the first of the four when none is), then times stddev plus mean."""
     shape = _shape(shape, "truncated_normal")
-    draws = normal(shape + (4,), 0.0, 1.0, dtype, seed).numpy()
+    draws = convert_to_numpy(normal(shape + (4,), 0.0, 1.0, dtype, seed))   # bfloat16 too
     first_inside = ((draws > -2) & (draws < 2)).argmax(-1)[..., None]
     values = np.take_along_axis(draws, first_inside, -1)[..., 0]
     scale, shift = np.asarray(stddev, values.dtype), np.asarray(mean, values.dtype)
@@ -236,7 +238,7 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
 def _out(values, dtype, shape):
     """The samples as a tensor of `dtype` (floatx by default) and the requested shape (a () shape stays 0-d)."""
     values = values.numpy() if isinstance(values, Tensor) else np.asarray(values)
-    return ag.tensor(values.astype(np.dtype(dtype or settings.floatx())).reshape(shape))
+    return ag.tensor(values.astype(rules.numpy_dtype(dtype or settings.floatx())).reshape(shape))
 
 
 def _tensor(x):

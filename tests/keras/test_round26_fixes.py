@@ -119,3 +119,38 @@ def test_integer_images_in_patches_sobel_and_blur():
     `convert_to_numpy` of a bfloat16 tensor gives an ml_dtypes bfloat16 array as Keras's (it raised)."""
     K, ours = fresh_sessions()
     assert _image_dtypes(ours) == _image_dtypes(K)
+
+
+_BFLOAT16_CALLS = [
+    "ops.convert_to_tensor(np.array([1.3, -2.7]), dtype='bfloat16')", "ops.array([1.3, 2.0], 'bfloat16')",
+    "ops.convert_to_tensor(2.3, dtype='bfloat16')", "ops.full((2,), 3.3, dtype='bfloat16')",
+    "ops.full_like(np.ones(2), 3.3, dtype='bfloat16')", "ops.eye(2, dtype='bfloat16')",
+    "ops.identity(2, dtype='bfloat16')", "ops.tri(2, dtype='bfloat16')",
+    "ops.one_hot(np.array([0, 1]), 2, dtype='bfloat16')", "keras.random.normal((3,), dtype='bfloat16', seed=1)",
+    "keras.random.uniform((3,), dtype='bfloat16', seed=1)",
+    "keras.random.truncated_normal((3,), dtype='bfloat16', seed=1)"]
+
+
+def _bfloat16_lines(keras):
+    ops = keras.ops
+    lines = []
+    for call in _BFLOAT16_CALLS:
+        value = eval(call, {"keras": keras, "ops": ops, "np": np})
+        lines.append(f"{keras.backend.standardize_dtype(value.dtype)} "
+                     f"{ops.convert_to_numpy(ops.cast(value, 'float32')).tolist()}")
+    return lines
+
+
+def test_bfloat16_dtype_arguments_in_a_fresh_process():
+    """`dtype='bfloat16'` in convert_to_tensor/array, full/full_like, eye/identity/tri, one_hot and the random draws
+    raised NumPy's "data type 'bfloat16' not understood" in a process where nothing had imported ml_dtypes yet
+    (and truncated_normal raised in any process: it read its bfloat16 draws through Tensor.numpy())."""
+    import subprocess
+    import sys
+    code = ("import numpy as np\nfrom nn import keras\nfrom tests.keras.test_round26_fixes import _bfloat16_lines\n"
+            "print('\\n'.join(_bfloat16_lines(keras)))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=str(__import__("pathlib").Path(__file__).parents[2]))
+    assert done.returncode == 0, done.stderr[-2000:]
+    K, _ = fresh_sessions()
+    assert done.stdout.splitlines() == _bfloat16_lines(K)
