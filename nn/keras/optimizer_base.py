@@ -412,7 +412,10 @@ class Optimizer(CustomOptimizerAPI):
     def built(self, value):
         # the first time it is built, the slots are those of the model's trainable weights of that moment
         model = self.__dict__.get("_model")
-        if value and not self.built and self.__dict__.get("_built_over") is None and model is not None:
+        if value and not self.built and self.__dict__.get("_built_over") is None and model is not None and not any(
+                getattr(layer, "built", True) is False for layer in model.modules()):
+            # (an unbuilt model gets its weights in Keras's symbolic build, before the optimizer is built: its slots
+            # are then taken at the first update, over the weights updated)
             self._built_over = list(getattr(model, "trainable_weights", None) or []) or None
         self._built = bool(value)
 

@@ -144,3 +144,46 @@ def test_compute_loss_before_fit_builds_the_compiled_loss(build_first, metrics):
     theirs, ours = fresh_sessions()
     assert _reads_after_compute_loss(ours, build_first, metrics) == _reads_after_compute_loss(theirs, build_first,
                                                                                              metrics)
+
+
+def _optimizer_count_run(K, custom_step):
+    """summary() after fit of a subclassed model built in fit, with a keras.Variable made in __init__ (keras-io's
+    patch_convnet: its class token beside the layers), through a torch-form train_step or Keras's own."""
+    import importlib
+    backend = importlib.import_module("torch" if K.__name__ == "keras" else "autograd")
+
+    class Model(K.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = K.layers.Dense(3)
+            self.token = K.Variable(K.ops.zeros((1, 2)))
+
+        def call(self, x):
+            return self.dense(x) + K.ops.sum(self.token)
+
+        if custom_step:
+            def train_step(self, data):
+                x, y = data
+                self.zero_grad()
+                self.compute_loss(y=y, y_pred=self(x)).backward()
+                weights = self.trainable_variables
+                with backend.no_grad():
+                    self.optimizer.apply([w.value.grad for w in weights], weights)
+                return {}
+
+    K.utils.set_random_seed(0)
+    model = Model()
+    model.compile(K.optimizers.AdamW(1e-3), "mse")
+    model.fit(np.ones((4, 5), "float32"), np.zeros((4, 3), "float32"), verbose=0)
+    lines = []
+    model.summary(print_fn=lambda line, *args, **kwargs: lines.append(line))
+    return [row for row in "\n".join(lines).split("\n") if "params" in row]
+
+
+@pytest.mark.parametrize("custom_step", [False, True])
+def test_optimizer_params_of_a_model_built_in_fit(custom_step):
+    """Keras builds the optimizer over the model's trainable weights after its symbolic build has built the model;
+    deepgrad took them when fit began, before the layers were built, and counted the slots of the keras.Variable
+    alone (Optimizer params: 6 where Keras prints 42; patch_convnet's 130 for 183,702)."""
+    theirs, ours = fresh_sessions()
+    assert _optimizer_count_run(ours, custom_step) == _optimizer_count_run(theirs, custom_step)
