@@ -6,6 +6,7 @@
     x.grad  # tensor([2., 4.])
 """
 import sys as _sys
+import types as _types
 import warnings as _warnings
 
 # PyTorch computes log(0) = -inf, 1/0 = inf, 0 * inf = nan without a word; NumPy's kernels, which deepgrad's
@@ -269,6 +270,14 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 from . import nested                          # torch.nested: jagged nested tensors
 from .interop import einops_hook as _einops_hook
 _einops_hook.install()   # einops finds deepgrad's backend, imported before or after autograd
+
+from . import overrides   # torch.overrides; the calls of Tensor subclasses' __torch_function__ (tensor_subclasses.py)
+_C = _sys.modules[__name__ + "._C"] = _types.ModuleType(__name__ + "._C", "The parts of torch._C user code reaches")
+_C.DisableTorchFunctionSubclass = overrides.DisableTorchFunctionSubclass
+_C.DisableTorchFunction = overrides.DisableTorchFunction
+_C._disabled_torch_function_impl = overrides._disabled_torch_function_impl
+for _namespace in (_sys.modules[__name__], linalg, special, fft):
+    overrides.register_namespace(_namespace)
 
 # PyTorch's dtype names (and its range); kept out of __all__ so that `from autograd import *` never hides
 # Python's float/int/bool/range

@@ -27,6 +27,7 @@ from .node_names import shown
 from .printing import printed_name
 from .sparse_storage import has_sparse, run_sparse_form
 from . import saved_hooks
+from . import tensor_subclasses as subclasses
 from .tensor import Tensor, wrap_array as _wrap
 from .view_links import link_views, view_base
 from .versions import clock
@@ -122,6 +123,12 @@ class Function:
         if profiling.active and profiling.outer_call():   # a profiler records: it times this op and re-enters
             return profiling.recorder.op(cls, args, kwargs)
         op = cls   # the op as called: arguments moved to one device run through it again
+        if subclasses.active:   # a user's Tensor subclass exists: an op on its instances returns that class
+            sub = subclasses.found(args)
+            if sub is not None:
+                with subclasses.DisableTorchFunctionSubclass():
+                    out = Function.apply.__func__(cls, *args, **kwargs)
+                return subclasses.convert(out, sub)
         if complex_forms.active:   # complex tensors exist: pick this op's complex form, or refuse them
             cls = complex_forms.form_for(cls, args)
         if unsigned_limits.active:   # uint16/32/64 tensors exist: refuse the ops PyTorch has no kernel for

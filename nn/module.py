@@ -47,6 +47,11 @@ class Parameter(Tensor):
     """A Tensor that a Module registers as a learnable parameter (requires_grad=True by default)."""
 
     __slots__ = ()
+    __torch_function__ = ag._C._disabled_torch_function_impl   # ops on it give plain Tensors, as PyTorch's
+
+    def __new__(cls, *args, **kwargs):
+        # subclasses may call PyTorch's spelling, super().__new__(cls, data, requires_grad); __init__ then fills it
+        return super().__new__(cls)
 
     def __init__(self, data=None, requires_grad=True):
         source = _tensor_data("Parameter", data)

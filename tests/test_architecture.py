@@ -57,6 +57,8 @@ AUTOGRAD_FLOORS = {
     "autograd.profiler.record_function": 6.9, "autograd.profiler.events": 6.91, "autograd.profiler.recorder": 6.92,
     "autograd.profiler.profile": 6.93, "autograd.profiler.legacy": 6.94, "autograd.profiler": 6.95,
     "autograd.function": 2, "autograd.arrays": 2, "autograd.random_generator": 2, "autograd.saved_hooks": 1.5,
+    # Tensor subclasses: what ops on them return (asked by Function.apply), and torch.overrides' dispatch of calls
+    "autograd.tensor_subclasses": 1.5, "autograd.overrides": 1.6,
     "autograd.saved_graph": 2.5, "autograd.composed_backward": 2.6,
     "autograd.shown_nodes": 2.1,   # the display-only nodes of PyTorch's graph where deepgrad fuses (over Function)
     # in-place changes through views: the links ops make (under Function), the write-through over it

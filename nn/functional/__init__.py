@@ -59,3 +59,6 @@ from .pool_indices import (adaptive_max_pool1d_with_indices, adaptive_max_pool2d
 from .dropout import feature_alpha_dropout
 from .upsample import upsample, upsample_bilinear, upsample_nearest
 from .. import grad   # torch.nn.functional.grad is the torch.nn.grad module (conv2d_input, conv2d_weight, ...)
+import sys as _sys   # noqa: E402
+import autograd as _ag   # noqa: E402
+_ag.overrides.register_namespace(_sys.modules[__name__])   # F's functions hand calls to __torch_function__ too
