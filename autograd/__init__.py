@@ -194,6 +194,7 @@ from . import version
 from .version import __version__
 from . import fft
 from . import onnx
+from . import multiprocessing   # torch.multiprocessing: spawn, sharing strategies
 from .spectral import istft, stft
 from .windows import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window
 from . import signal   # torch.signal's counterpart: ag.signal.windows.hann(...)
