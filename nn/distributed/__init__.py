@@ -21,6 +21,12 @@ from .ddp import DistributedDataParallel
 from .world import barrier, get_backend, init, is_initialized, is_main_process, rank, world_size
 from .torch_names import destroy_process_group, get_rank, get_world_size, init_process_group, is_available
 from . import optim   # torch.distributed.optim: ZeroRedundancyOptimizer
+from . import nn   # torch.distributed.nn: the collectives inside the graph
+import sys as _sys
+
+# `import torch.distributed.nn` after the torch -> autograd rename finds these, not second copies
+_sys.modules.setdefault("autograd.distributed.nn", nn)
+_sys.modules.setdefault("autograd.distributed.nn.functional", nn.functional)
 
 __all__ = ["init", "is_initialized", "rank", "world_size", "get_backend", "barrier", "is_main_process",
            "all_reduce", "broadcast", "all_gather", "ReduceOp", "DistributedDataParallel",
