@@ -33,16 +33,21 @@ def inplace(fn, name):
             if self._node is None and self.requires_grad:
                 _check_inplace(self, name)
             through_view = view_inplace.linked(self)
+            # a tensor outside any graph may share its memory with others (t.data, t.detach(), a module's buffer
+            # seen through .data): its new values go into that memory, as PyTorch's in-place ops write them
+            in_memory = not through_view and view_inplace.shares_memory_outside_graph(self)
             # the nodes this op makes come after the change, so only earlier ones saved the old value; but an op
             # given the tensor itself as an operand (y.mul_(y)) saved it too, and refuses as PyTorch's
             since = None if any(a is self for a in args) else start_change()
-            # through a view, fn's backward keeps the old values, which write_through then replaces
-            result = fn(self.clone() if through_view else self, *args, **kwargs)
+            # through a view or into memory, fn's backward keeps the old values, which are then replaced
+            result = fn(self.clone() if through_view or in_memory else self, *args, **kwargs)
             _storable(name, result.dtype, self.dtype)
             if result.dtype != self.dtype:
                 result = result.astype(self.dtype)
             if through_view:
                 view_inplace.write_through(self, result, name, since)
+            elif in_memory:
+                view_inplace.write_value(self, result, name, since)
             else:
                 view_inplace.replace_value(self, result, name, since)
             return self

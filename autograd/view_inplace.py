@@ -166,6 +166,27 @@ def replace_value(t, result, op, since=None):
         _follow(t, views, old, op)
 
 
+def shares_memory_outside_graph(t):
+    """True for a plain tensor (no graph node, no gradient, no tracked views) whose memory an in-place op inside a
+    graph must change where it is, since other tensors may alias it (t.data, t.detach())."""
+    data = t._data
+    return (t._node is None and not t.requires_grad and not getattr(t, "_views", None) and hasattr(data, "flags")
+            and getattr(data.flags, "writeable", False) and data.ndim > 0)
+
+
+def write_value(t, result, op, since=None):
+    """Make `result` t's value and graph position (an in-place op inside a graph on a tensor outside one, see
+    shares_memory_outside_graph), its values written into t's memory so that every alias of it sees them."""
+    old = t._data
+    if tuple(result.shape) != tuple(old.shape):
+        result = result.expand(*old.shape)
+    old[...] = result._data
+    rebind(t, result)
+    t._data = old
+    t._version_cell()[0] += 1
+    mark_replaced([old], start_change() if since is None else since)
+
+
 def _follow(root, views, old, op):
     """Rebind `views` (tensors viewing `old`, the root's memory before an in-place change) to the same
     positions of the root's value now."""
@@ -209,6 +230,8 @@ def copy_in_graph(t, src):
     value = src.to(t.dtype).expand(*t.shape)
     if linked(t):
         write_through(t, value, "copy_")
+    elif shares_memory_outside_graph(t):   # aliases of t's memory (t.data, t.detach()) see the values
+        write_value(t, _CopyOver.apply(t.clone(), value), "copy_")
     else:   # t's old value stays in the graph with a zero gradient (PyTorch's CopyBackwards)
         replace_value(t, _CopyOver.apply(t, value), "copy_")
     return t
