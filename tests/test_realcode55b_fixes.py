@@ -281,3 +281,67 @@ def test_conv_constructor_calls_an_overridden_reset_parameters():
     for mine, reference in zip(ours[2:], theirs[2:]):
         np.testing.assert_allclose(mine, reference, rtol=1e-12, atol=1e-12)
     assert math.isfinite(sum(np.ravel(ours[2])))
+
+
+def _three_beta_optimizer(lib):
+    class Adan(lib.optim.Optimizer):
+        """timm's Adan in short: three betas and no lr check of the base class's own."""
+
+        def __init__(self, params, lr=1e-3, betas=(0.98, 0.92, 0.99), eps=1e-8):
+            super().__init__(params, dict(lr=lr, betas=betas, eps=eps))
+
+        @lib.no_grad()
+        def step(self):
+            for group in self.param_groups:
+                b1, b2, b3 = group["betas"]
+                for p in group["params"]:
+                    state = self.state[p]
+                    if not state:
+                        state["m"], state["v"] = lib.zeros_like(p), lib.zeros_like(p)
+                    state["m"].lerp_(p.grad, 1 - b1)
+                    state["v"].mul_(b3).addcmul_(p.grad, p.grad, value=1 - b3)
+                    p.addcdiv_(state["m"], state["v"].sqrt().add_(group["eps"]), value=-group["lr"] * b2)
+
+    w = lib.tensor([1.0, -2.0, 3.0], dtype=lib.float64, requires_grad=True)
+    opt = Adan([w], lr=0.1)
+    for _ in range(3):
+        opt.zero_grad()
+        (w ** 3).sum().backward()
+        opt.step()
+    no_lr = Adan([{"params": [lib.ones(1, requires_grad=True)], "lr": None}])
+    return w.tolist(), opt.param_groups[0]["betas"], no_lr.param_groups[0]["lr"]
+
+
+def test_an_optimizer_written_on_the_base_class_is_not_checked_as_deepgrads_own():
+    """timm's Adan has three betas and Adafactor's lr may be None: deepgrad's Optimizer base class checked every
+    subclass's betas as two values in [0, 1) and its lr as a number (ValueError at create_optimizer_v2('adan')).
+    PyTorch's base class checks nothing; deepgrad's own optimisers keep their checks."""
+    torch = require_torch()
+    ours, theirs = _three_beta_optimizer(ag), _three_beta_optimizer(torch)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-14)
+    assert ours[1:] == theirs[1:]
+    with pytest.raises(ValueError, match="betas"):
+        nn.optim.Adam([ag.ones(1, requires_grad=True)], betas=(0.9, 0.9, 0.9))
+
+
+def _matrix_products_into_out(lib):
+    x = lib.tensor(np.random.default_rng(2).standard_normal((3, 4)))
+    a = lib.empty(3, 3, dtype=lib.float64).fill_(float("nan"))
+    same = lib.addmm(a, x, x.mT, beta=0.0, alpha=1.0, out=a) is a     # muon's zeropower_via_newtonschulz
+    b = lib.ones(2, 3, 3, dtype=lib.float64)
+    xs = lib.stack([x, 2 * x])
+    lib.baddbmm(b, xs, xs.mT, beta=0.5, alpha=2.0, out=b)
+    c = lib.zeros(3, dtype=lib.float64)
+    lib.addmv(lib.ones(3, dtype=lib.float64), x, lib.ones(4, dtype=lib.float64), out=c)
+    return same, a.tolist(), b.tolist(), c.tolist()
+
+
+def test_addmm_baddbmm_addmv_take_out():
+    """timm's Muon orthogonalises with `torch.addmm(A, X, X.mT, beta=0.0, alpha=1.0, out=A)` (baddbmm for stacked
+    matrices): deepgrad's addmm had no out= (TypeError). With beta=0 the NaNs already in out are ignored, as
+    PyTorch's."""
+    torch = require_torch()
+    ours, theirs = _matrix_products_into_out(ag), _matrix_products_into_out(torch)
+    assert ours[0] is theirs[0] is True
+    for mine, reference in zip(ours[1:], theirs[1:]):
+        np.testing.assert_allclose(mine, reference, rtol=1e-14)

@@ -130,7 +130,7 @@ GENERAL = ("add sub mul div pow matmul mm bmm cat concat concatenate stack sum m
            "mv outer vdot norm amax amin atan2 arctan2 hypot fmax fmin fmod remainder bernoulli multinomial normal "
            "aminmax diff histc histogram logcumsumexp renorm index_reduce eq ne lt le gt ge logical_and logical_or "
            "logical_xor bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift logsumexp arange "
-           "linspace logspace addcmul addcdiv").split()
+           "linspace logspace addcmul addcdiv addmm baddbmm addbmm addmv addr").split()
 
 
 def install(namespace, names_unary=UNARY, names=GENERAL):

@@ -77,6 +77,7 @@ def _outside_optim():
 
 
 _OPTIM_DIR = os.path.dirname(os.path.abspath(__file__))
+_OWN_PACKAGE = __name__.rpartition(".")[0]   # 'nn.optim': the optimisers whose options _check_group checks
 
 
 #: the device types where PyTorch's optimizers take capturable=True (its CUDA-graph form); a CPU parameter is
@@ -218,7 +219,10 @@ class Optimizer:
 
     def _check_group(self, group):
         """Raise ValueError when an option of `group` is out of range: lr and `_nonnegative` below zero, betas
-        outside [0, 1) (subclasses add their own checks)."""
+        outside [0, 1) (subclasses add their own checks). An optimiser written by the user on Optimizer alone is not
+        checked, as PyTorch's base class checks nothing (timm's Adan has three betas, Adafactor may have no lr)."""
+        if not any(cls is not Optimizer and cls.__module__.startswith(_OWN_PACKAGE) for cls in type(self).__mro__):
+            return
         for name in ("lr",) + self._nonnegative:
             value = group[name]
             # PyTorch takes a 1-element tensor lr (schedulers fill it), and tensor options for differentiable=True
