@@ -6,7 +6,7 @@ import numpy as np
 import autograd as ag
 from autograd.errors import ShapeError
 
-from .ops_args import _float, _t
+from .ops_args import _float, _t, convert_to_numpy
 from .ops_layout import image_batch, image_restore
 
 _FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
@@ -32,7 +32,7 @@ def _fold_index(index, size, mode):
 def _corners(coordinate, order):
     """(integer index array, weight Tensor) pairs for one axis of the Tensor `coordinate`: its two linear
     neighbours (weights differentiable in the coordinate), or the nearest one (ties to even, as torch.round)."""
-    values = coordinate.detach().numpy()
+    values = convert_to_numpy(coordinate)   # bfloat16 coordinates too (a perspective warp of bfloat16 images)
     if order == 0:
         return [(np.round(values).astype(np.int64), None)]
     low = np.floor(values)

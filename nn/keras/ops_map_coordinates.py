@@ -10,7 +10,7 @@ import numpy as np
 
 import autograd as ag
 
-from .ops_args import _t
+from .ops_args import _t, convert_to_numpy
 
 
 def _mirror(index, size):
@@ -27,7 +27,7 @@ _FIXERS = {"constant": lambda index, size: np.clip(index, 0, size - 1),
 
 def _nodes(coordinate, order):
     """[(integer index array, weight)] of one axis's interpolation."""
-    values = coordinate.detach().numpy()
+    values = convert_to_numpy(coordinate)   # bfloat16 coordinates too
     if order == 0:
         return [((values if values.dtype.kind in "iu" else np.round(values)).astype(np.int64), 1)]
     lower = np.floor(values)

@@ -154,3 +154,32 @@ def test_bfloat16_dtype_arguments_in_a_fresh_process():
     assert done.returncode == 0, done.stderr[-2000:]
     K, _ = fresh_sessions()
     assert done.stdout.splitlines() == _bfloat16_lines(K)
+
+
+def _bfloat16_warps(K):
+    ops = K.ops
+    rng = np.random.default_rng(3)
+    images = ops.cast(rng.uniform(0, 255, size=(2, 6, 7, 3)).astype("float32"), "bfloat16")
+    start = np.array([[0, 0], [6, 0], [0, 5], [6, 5]], "float32")
+    end = np.array([[1, 0], [5, 1], [0, 4], [6, 5]], "float32")
+    found = []
+    for interpolation in ("bilinear", "nearest"):
+        out = ops.image.perspective_transform(images, start, end, interpolation=interpolation)
+        found.append((K.backend.standardize_dtype(out.dtype), ops.convert_to_numpy(ops.cast(out, "float32"))))
+    grid = np.stack(np.meshgrid(np.linspace(-0.5, 5.5, 4), np.linspace(0, 6.2, 3)))
+    coordinates = ops.cast(grid.astype("float32"), "bfloat16")
+    out = ops.image.map_coordinates(images[0, :, :, 0], coordinates, order=1)
+    found.append((K.backend.standardize_dtype(out.dtype), ops.convert_to_numpy(ops.cast(out, "float32"))))
+    return found
+
+
+def test_bfloat16_images_warp():
+    """`perspective_transform` and `map_coordinates` of bfloat16 images or coordinates raised TypeError (their
+    sampling read the coordinates through Tensor.numpy(), which refuses bfloat16); Keras warps them, and now
+    deepgrad gives Keras's values exactly."""
+    K, ours = fresh_sessions()
+    theirs, mine = _bfloat16_warps(K), _bfloat16_warps(ours)
+    assert len(mine) == len(theirs) == 3
+    for (dtype_t, t), (dtype_m, m) in zip(theirs, mine):
+        assert dtype_m == dtype_t == "bfloat16"
+        np.testing.assert_array_equal(m, t)
