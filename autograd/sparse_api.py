@@ -1,6 +1,7 @@
 """torch.sparse: products, sums and softmaxes of sparse COO tensors (autograd/ops/sparse_ops.py), sampled_addmm
 and spdiags (autograd/ops/sparse_products.py), and the check_sparse_tensor_invariants switch."""
 import functools
+import warnings
 
 from .bf16_dtype import bfloat16_dtype
 from .ops.products import addmm as _dense_addmm
@@ -22,6 +23,9 @@ def spmm(mat1, mat2):
 
 def _legacy(name, dtype):
     def make(indices, values, size=None, *, device=None):
+        shape = "" if size is None else "shape, "
+        warnings.warn(f"torch.sparse.SparseTensor(indices, values, {shape}*, device=) is deprecated.  Please use "
+                      f"torch.sparse_coo_tensor(indices, values, {shape}dtype=, device=).", UserWarning, stacklevel=2)
         if isinstance(values, Tensor):   # PyTorch keeps a values tensor's own dtype, whatever the type's name says
             return sparse_coo_tensor(indices, values, size, device=device)
         kind = bfloat16_dtype(f"torch.sparse.{name}") if dtype == "bfloat16" else dtype

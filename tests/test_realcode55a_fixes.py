@@ -191,3 +191,25 @@ def test_torch_distributed_nn_collectives_in_a_world_of_one():
     for a, b in zip(mine[0] + mine[1], theirs[0] + theirs[1]):
         np.testing.assert_allclose(a, b)
     assert mine[2:] == theirs[2:]
+
+
+# ----- 4. torch.sparse's legacy constructors -------------------------------------------------------------------------
+def test_legacy_sparse_constructor_warns_as_pytorch():
+    """tkipf/pygcn builds its adjacency with `torch.sparse.FloatTensor(indices, values, shape)`: PyTorch warns that
+    the form is deprecated (deepgrad was silent); the tensors agree."""
+    torch = require_torch()
+
+    def build(lib):
+        indices = lib.tensor([[0, 1, 1], [1, 0, 2]])
+        values = lib.tensor([1.0, 2.0, 3.0])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with_shape = lib.sparse.FloatTensor(indices, values, lib.Size([2, 3]))
+            without = lib.sparse.FloatTensor(indices, values)
+        messages = [str(w.message).split(" (Triggered")[0] for w in caught]
+        return with_shape.to_dense().numpy(), without.to_dense().numpy(), [w.category for w in caught], messages
+
+    mine, theirs = build(ag), build(torch)
+    np.testing.assert_array_equal(mine[0], theirs[0])
+    np.testing.assert_array_equal(mine[1], theirs[1])
+    assert mine[2:] == theirs[2:]
