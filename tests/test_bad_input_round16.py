@@ -5,7 +5,8 @@ scalar types given to Tensor.type (all taken silently before, as NumPy reads the
 size= keyword or to full (randint(4, size=200) drew 200 values); indexing keys PyTorch reads otherwise than NumPy (a
 short list holding lists, tensors, slices or None is a tuple of indices: t[[[0, 1], [1, 2]]] picked whole rows before;
 a float slice bound raised a ValueError) and index_put_ with a non-bool
-accumulate (1.5 accumulated). Each must raise the exception type PyTorch raises, still an instance of the type deepgrad
+accumulate (1.5 accumulated); tril/triu's diagonal, diagonal's offset and narrow's start and length given a fraction
+(truncated by int() before). Each must raise the exception type PyTorch raises, still an instance of the type deepgrad
 raised before (Exception where deepgrad accepted the call), with a message naming the op, the values involved and the
 fix; where PyTorch accepts a call, we accept it and give PyTorch's result."""
 import numpy as np
@@ -80,7 +81,21 @@ INDEXING = [
     ("list_of_lists_as_a_tuple_out_of_range", T + "t[[[0, 1], [1, 3]]]", IndexError, IndexError, ("3",)),
 ]
 
-CASES = STRING_DTYPES + NUMPY_TYPES + INT_SIZES + INDEXING
+# whole-number arguments that int() truncated without a word
+WHOLE_NUMBERS = [
+    ("tril_diagonal_a_fraction", T + "t.tril(0.5)", TypeError, Exception,
+     ("tril()", "argument 'diagonal' must be int, not float (0.5)", "int(diagonal)")),
+    ("triu_diagonal_a_fraction", T + "torch.triu(t, -1.5)", TypeError, Exception,
+     ("triu()", "'diagonal' must be int, not float (-1.5)")),
+    ("diagonal_offset_a_fraction", T + "t.diagonal(offset=0.5)", TypeError, Exception,
+     ("diagonal()", "argument 'offset' must be int, not float (0.5)")),
+    ("narrow_start_a_float", T + "t.narrow(1, 0.0, 2)", TypeError, Exception,
+     ("narrow()", "argument 'start' must be int, not float (0.0)")),
+    ("narrow_length_a_float", T + "t.narrow(1, 0, 1.5)", TypeError, Exception,
+     ("narrow()", "argument 'length' must be int, not float (1.5)")),
+]
+
+CASES = STRING_DTYPES + NUMPY_TYPES + INT_SIZES + INDEXING + WHOLE_NUMBERS
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
@@ -116,6 +131,9 @@ ACCEPTED = [
     ("flat_list_is_one_index", T + "t[[1, 0, 1]]"),
     ("assignment_at_a_list_of_lists", T + "t[[[0, 1], [1, 2]]] = -1.0\nt"),
     ("positive_slice_step", T + "t[:, ::2]"),
+    ("tril_of_a_0d_integer_tensor", T + "t.tril(torch.tensor(1))"),
+    ("narrow_of_a_0d_integer_start", T + "t.narrow(1, torch.tensor(1), 2)"),
+    ("diagonal_offset_an_int", T + "t.diagonal(offset=1)"),
     ("index_put_accumulate_true", Z + "z.index_put((torch.tensor([0, 0]),), torch.tensor([1.0, 2.0]), "
      "accumulate=True)"),
 ]

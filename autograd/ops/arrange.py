@@ -12,7 +12,7 @@ from ..function import named
 from ..shown_nodes import shown_over
 from ..tensor import Tensor
 from .. import autocast_state as autocast
-from .dims import check_tensor, dim_or, normalize
+from .dims import check_tensor, dim_or, int_argument, normalize
 from .elementwise import mul, ne, sub
 from .diagonal_view import Diagonal
 from .indexing import take_along_axis
@@ -126,7 +126,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     if d1 == d2:
         raise ShapeError(f"diagonal: dim1 and dim2 must differ, got {dim1} and {dim2} (shape "
                          f"{tuple(input.shape)}); pass two different dims")
-    return Diagonal.apply(input, int(offset), d1, d2)   # a view: in-place changes reach `input`
+    return Diagonal.apply(input, int_argument("diagonal", "offset", offset), d1, d2)   # a view: changes reach input
 
 
 def diag(input, diagonal=0):

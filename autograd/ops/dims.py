@@ -1,5 +1,6 @@
 """Dimension arguments as PyTorch spells them (`dim`, `keepdim`), with NumPy's `axis`/`keepdims` accepted."""
 import numbers
+import operator
 
 from ..errors import not_a_tensor
 from ..nested_kind import is_nested
@@ -38,6 +39,16 @@ def check_tensor(op, x, name="input"):
             raise x.unsupported_error(op)
         raise not_a_tensor(op, x, name)
     return x
+
+
+def int_argument(op, name, value):
+    """`value` as an int when it is a whole number (a NumPy integer or a 0-d integer tensor too); else PyTorch's
+    TypeError naming the op and the argument (int() would truncate 0.5 to 0 without a word)."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{op}(): argument '{name}' must be int, not {type(value).__name__} ({value!r}); pass a "
+                        f"whole number, e.g. {name}=int({name})") from None
 
 
 def normalize(op, dim, ndim, zero_d=0):

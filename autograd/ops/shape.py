@@ -13,7 +13,7 @@ from ..function import Function, named
 from ..shown_nodes import show_graph, shown_over
 from ..tensor import Tensor
 from ..nested_dispatch import nested_dispatch
-from .dims import check_tensor, normalize, required_dim, resolve
+from .dims import check_tensor, int_argument, normalize, required_dim, resolve
 from ..errors import ArgumentRangeError, DimRangeError, IndexRangeError, ShapeError
 
 
@@ -380,6 +380,7 @@ def expand(input, *sizes, size=None):
 def narrow(input, dim, start, length):
     """The slice start:start+length of `input` along `dim` (shares the graph)."""
     check_tensor("narrow", input)
+    start, length = int_argument("narrow", "start", start), int_argument("narrow", "length", length)
     d = normalize("narrow", dim, input.ndim)
     n = input.shape[d]
     start = int(start) + (n if start < 0 else 0)

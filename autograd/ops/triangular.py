@@ -3,13 +3,14 @@ import numpy as np
 
 from .. import unsigned_limits
 from ..shown_nodes import shown_over
-from .dims import check_tensor
+from .dims import check_tensor, int_argument
 from .elementwise import where
 from ..errors import ShapeError
 
 
 def _triangle(op, input, diagonal, lower):
     check_tensor(op, input)
+    diagonal = int_argument(op, "diagonal", diagonal)
     unsigned_limits.refuse(op, input)
     if input.ndim < 2:
         raise ShapeError(f"{op}: input must have at least 2 dims (a matrix or a batch of them), got shape "
