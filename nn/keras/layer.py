@@ -892,12 +892,20 @@ class Layer(Module, metaclass=_LayerType):
     def build(self, input_shape):
         """Create the weights for inputs of `input_shape` (batch axis None); the base creates none and marks the
         layer built, as Keras (warning when sub-layers it owns are still unbuilt: they build on the first call)."""
-        if type(self).build is Layer.build and any(not layer.built for layer in self._direct_sublayers()):
+        self._warn_if_left_unbuilt(stacklevel=3)
+        self.built = True
+
+    def _warn_if_left_unbuilt(self, stacklevel=2):
+        """Keras's warning when its base build() marks built a layer of the user's whose sub-layers are not all
+        built (after the symbolic run that builds those its call reaches, one its call never uses stays unbuilt)."""
+        from .summary import _keras_built_at_init   # Keras's Dropout, pooling, ReLU, ... are built from __init__
+        if type(self).build is Layer.build and any(not layer.built and not _keras_built_at_init(layer)
+                                                   for layer in self._direct_sublayers()):
             warnings.warn(f"`build()` was called on layer '{self.name}', however the layer does not have a `build()` "
                           "method implemented and it looks like it has unbuilt state. This will cause the layer to be "
                           "marked as built, despite not being actually built, which may cause failures down the "
-                          "line. Make sure to implement a proper `build()` method.", UserWarning, stacklevel=2)
-        self.built = True
+                          "line. Make sure to implement a proper `build()` method.", UserWarning,
+                          stacklevel=stacklevel + 1)
 
     def _direct_sublayers(self):
         return [m for m in self.children() if isinstance(m, Layer)]
@@ -956,8 +964,8 @@ class Layer(Module, metaclass=_LayerType):
 
     def _build_for_shape(self, input_shape):
         if not self.built:
-            # without its own build() a layer's sub-layers build when the call reaches them: Keras warns only
-            # when build() is called explicitly, never on this automatic first-call build
+            # without its own build() a layer's sub-layers build when the call reaches them (Keras's warning for
+            # one its call never reaches comes after the symbolic run, _warn_if_left_unbuilt)
             if type(self).build is not Layer.build:
                 self.build(input_shape)
             else:
@@ -996,7 +1004,8 @@ class Layer(Module, metaclass=_LayerType):
             if (kwargs or len(args) > 1) and self._convert_input_args:
                 args, kwargs = convert_other_arguments(self, args, kwargs, cast_to)
             if len(args) == 1 and not kwargs and not in_shape_probe() and self._builds_by_running():
-                self._build_by_symbolic_run(args[0])
+                if self._build_by_symbolic_run(args[0]):
+                    self._warn_if_left_unbuilt()   # Keras's base build() then runs
             self._build_by_name(args, kwargs)
             self._build_for(args[0])
         elif not self.built:
@@ -1196,7 +1205,8 @@ class Layer(Module, metaclass=_LayerType):
         try:
             self._probe_by_running((map_structure(stand_in, inputs),), {})
         except Exception:   # as Keras: the eager call itself will build (or raise)
-            pass
+            return False
+        return True
 
     def _probe_run(self, args, kwargs, batch, size):
         """The layer's outputs on ones standing for the KerasTensors in `args` and `kwargs`: their unknown sizes at

@@ -29,7 +29,10 @@ def run_symbolic_build(model, x, batch_size=None, batches=None):
     size = len(leaves[0]) if batch_size is None else min(int(batch_size), len(leaves[0]))
     if size == 0:
         return
-    model._build_by_symbolic_run(map_structure(lambda v: v[:size], x))   # its run is given training=False
+    unbuilt = not model.built and model._builds_by_running()
+    ran = model._build_by_symbolic_run(map_structure(lambda v: v[:size], x))   # its run is given training=False
+    if unbuilt and ran:
+        model._warn_if_left_unbuilt()   # Keras's base build() then runs
 
 
 def _check_graph_inputs(model, x, batches):
