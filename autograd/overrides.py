@@ -44,6 +44,8 @@ _namespaces = []
 _wrappers = {}   # function -> its dispatching wrapper: a function reached under several names stays one object
 _installed = False
 _no_torch_function = {}   # type -> whether it defines no __torch_function__ of its own (cache for foreign types)
+#: the types found to take no part in dispatch (containers are looked into, so they are not here)
+_plain = {Tensor, int, float, bool, complex, str, type(None), slice, type(Ellipsis)}
 
 
 def _takes_part(value):
@@ -56,6 +58,8 @@ def _takes_part(value):
     if plain is None:
         plain = _no_torch_function[cls] = (issubclass(cls, Tensor) or cls in (list, tuple, dict)
                                            or not hasattr(cls, "__torch_function__"))
+        if plain and cls not in (list, tuple, dict):
+            _plain.add(cls)
     return not plain
 
 
@@ -114,6 +118,12 @@ def dispatching(func, shown=None, name=None, owner=None):
     the class `owner`, for a method)."""
     @functools.wraps(func)
     def public(*args, **kwargs):
+        for a in args:   # the common case first: only plain Tensors, numbers and the like (a set lookup each)
+            if a.__class__ not in _plain:
+                break
+        else:
+            if not kwargs:
+                return func(*args, **kwargs)
         if state.disabled or not (_overloaded(args) or (kwargs and _overloaded(kwargs.values()))):
             return func(*args, **kwargs)
         return handle_torch_function(shown or public, args + tuple(kwargs.values()), *args, **kwargs)
