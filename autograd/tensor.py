@@ -529,7 +529,8 @@ def _legacy_data(args):
             return np.asarray(data, dtype=get_default_dtype())
         if inferred is not None and np.dtype(inferred).kind == "c":
             return real_items("torch.Tensor", data, get_default_dtype())
-    if isinstance(data, np.ndarray) and data.dtype.kind == "c":   # PyTorch casts it to its default float dtype
+    # PyTorch casts complex64/complex128 to its default float dtype; clongdouble stays refused at creation
+    if isinstance(data, np.ndarray) and data.dtype in (np.complex64, np.complex128):
         _warn_complex_to_real_once()
         return data.real.astype(get_default_dtype())
     return data
