@@ -898,8 +898,7 @@ class Layer(Module, metaclass=_LayerType):
     def _warn_if_left_unbuilt(self, stacklevel=2):
         """Keras's warning when its base build() marks built a layer of the user's whose sub-layers are not all
         built (after the symbolic run that builds those its call reaches, one its call never uses stays unbuilt)."""
-        from .summary import _keras_built_at_init   # Keras's Dropout, pooling, ReLU, ... are built from __init__
-        if type(self).build is Layer.build and any(not layer.built and not _keras_built_at_init(layer)
+        if type(self).build is Layer.build and any(not layer.built and not _built_at_init(type(layer))
                                                    for layer in self._direct_sublayers()):
             warnings.warn(f"`build()` was called on layer '{self.name}', however the layer does not have a `build()` "
                           "method implemented and it looks like it has unbuilt state. This will cause the layer to be "
