@@ -219,13 +219,21 @@ def lerp(input, end, weight):
         if b.dtype != a.dtype:   # the weight widened the input: end follows
             a, b = _promote(a, b, "lerp")
         return Lerp.apply(a, b, w)
-    diff = sub(end, input)
-    if isinstance(weight, Tensor):
-        out = where(abs(weight) < 0.5, add(input, mul(weight, diff)), sub(end, mul(diff, 1 - weight)))
-    elif -0.5 < weight < 0.5:
-        out = add(input, mul(weight, diff))
+    half = (input.dtype.itemsize == 2 and input.dtype.kind not in "iub" and isinstance(end, Tensor)
+            and end.dtype == input.dtype and not isinstance(weight, Tensor))
+    if half:   # PyTorch interpolates float16/bfloat16 in float32 and rounds once (a bf16 EMA's lerp_ was 10 ulps off)
+        start, stop = input.to(np.float32), end.to(np.float32)
     else:
-        out = sub(end, mul(diff, 1 - weight))
+        start, stop = input, end
+    diff = sub(stop, start)
+    if isinstance(weight, Tensor):
+        out = where(abs(weight) < 0.5, add(start, mul(weight, diff)), sub(stop, mul(diff, 1 - weight)))
+    elif -0.5 < weight < 0.5:
+        out = add(start, mul(weight, diff))
+    else:
+        out = sub(stop, mul(diff, 1 - weight))
+    if half:
+        out = out.to(input.dtype)
     if isinstance(weight, Tensor):
         return shown_over(out, "LerpBackward1", input, end, weight)
     return shown_over(out, "LerpBackward0", input, end)
