@@ -53,3 +53,19 @@ def test_best_is_none_before_the_first_value_and_a_first_infinite_value_is_kept(
     assert stop.tracker.improves(math.inf)
     stop.tracker.best = math.inf
     assert stop.best == math.inf
+
+
+def test_like_factories_take_a_keras_variable():
+    """A keras.Variable reports its dtype as Keras's string; ones_like and the other *_like factories (which Keras
+    ops use on variables: divide_no_nan) read it as the dtype it names, while a string given as dtype= stays
+    PyTorch's TypeError (stop 55's bad-input round)."""
+    import autograd as ag
+    import pytest
+    variable = keras.Variable([1.0, 2.0])
+    assert ag.ones_like(variable).tolist() == [1.0, 1.0] and ag.ones_like(variable).dtype == np.float32
+    for make in (ag.zeros_like, ag.empty_like, ag.rand_like, ag.randn_like):
+        assert make(variable).dtype == np.float32
+    assert ag.full_like(variable, 3).tolist() == [3.0, 3.0]
+    assert float(keras.ops.divide_no_nan(keras.Variable([1.0, 2.0]), keras.Variable([0.0, 4.0]))[1]) == 0.5
+    with pytest.raises(TypeError, match="ones_like"):
+        ag.ones_like(ag.ones(2), dtype="float32")
