@@ -332,7 +332,9 @@ class _PyDatasetPasses:
         if read_build_batch:
             self.dataset.on_epoch_begin()
             if self._queue is not None:
-                self.build_batch = next(iter(self._queue.read(self._order(self._next), 1)), None)
+                # read to its end, so the queue keeps the batches fetched beyond the first, as Keras's workers do
+                read = list(self._queue.read(self._order(self._next), 1))
+                self.build_batch = read[0] if read else None
             else:
                 self.build_batch = self.dataset[self._order(self._next)[0]]
         if self.reset_at_start or read_build_batch:
