@@ -133,3 +133,54 @@ def test_small_layer_norm_matches_torch():
     w, b = rand((24,), np.float32, seed=5), rand((24,), np.float32, seed=6)
     check_against_torch(lambda t, u, v: F.layer_norm(t, (24,), u, v),
                         lambda t, u, v: torch.nn.functional.layer_norm(t, (24,), u, v), [x, w, b])
+
+
+# ---- erfinv / ndtri: each element runs only its own Newton branch (stop 55, found through timm's trunc_normal_) ----
+
+def _erfc_inverse_both_branches(size, q):
+    """The Newton refinement as it was before the split: both branches evaluated on every element, then chosen."""
+    from backends.array_kernels import special as sp
+    xp = np
+    with np.errstate(all="ignore"):
+        s = -xp.log(q * (1.0 + size))
+        central = sp._horner(xp, sp._ERFINV_CENTRAL, s - 2.5)
+        tail = sp._horner(xp, sp._ERFINV_TAIL, xp.sqrt(xp.clip(s, 5.0, sp._GILES_UP_TO)) - 3.0)
+        t = xp.maximum(-xp.log(q), 1.0)
+        asymptotic = xp.sqrt(t - 0.5 * xp.log(t) - np.log(np.sqrt(np.pi)))
+        r = xp.where(s < 5.0, central * size, xp.where(s < sp._GILES_UP_TO, tail * size, asymptotic))
+        far = size > 0.5
+        log_q = xp.log(xp.where(far, q, 1.0))
+        for _ in range(3):
+            slope = sp._TWO_OVER_SQRT_PI * xp.exp(-r * r)
+            scaled = sp.erfcx(xp, r)
+            step_far = (xp.log(scaled) - r * r - log_q) * scaled / sp._TWO_OVER_SQRT_PI
+            r = xp.where(far, r + step_far, r - (sp.erf(xp, r) - size) / slope)
+    return r
+
+
+@pytest.mark.parametrize("n", [1, 2, 37, 1001])
+def test_erfinv_newton_split_is_bit_identical_to_both_branches(n):
+    from backends.array_kernels import special as sp
+    rng = np.random.default_rng(n)
+    size = np.concatenate([rng.random(n), 1 - 10.0 ** -rng.uniform(0, 16, n), 10.0 ** -rng.uniform(0, 300, n),
+                           [0.0, 0.5, 0.4999999999, 0.5000000001, 0.9953, 0.99533, 1 - 2 ** -53]])
+    expected = _erfc_inverse_both_branches(size, 1.0 - size)
+    got = sp._erfc_inverse(np, size, 1.0 - size)
+    assert got.view(np.uint64).tolist() == expected.view(np.uint64).tolist()
+    only_near, only_far = size[size <= 0.5], size[size > 0.5]   # a branch with no elements at all
+    for part in (only_near, only_far, size[:0]):
+        assert sp._erfc_inverse(np, part, 1.0 - part).view(np.uint64).tolist() == \
+            _erfc_inverse_both_branches(part, 1.0 - part).view(np.uint64).tolist()
+
+
+def test_erfinv_and_ndtri_keep_shapes_and_match_pytorch():
+    torch = pytest.importorskip("torch")
+    from backends.array_kernels import special as sp
+    y = np.array([[0.1, 0.7], [0.99, -0.6]])
+    for value in (y, np.array(0.3), np.array(-0.9, np.float32), np.zeros((0, 3))):
+        got = sp.erfinv(np, value)
+        assert got.shape == value.shape and got.dtype == value.dtype
+        np.testing.assert_allclose(got, torch.erfinv(torch.from_numpy(np.asarray(value))).numpy(), rtol=2e-7 if
+                                   value.dtype == np.float32 else 1e-14, atol=0)
+    p = np.array([1e-300, 0.025, 0.5, 0.975, 1 - 1e-12])
+    np.testing.assert_allclose(sp.ndtri(np, p), torch.special.ndtri(torch.from_numpy(p)).numpy(), rtol=1e-13)

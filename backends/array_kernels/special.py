@@ -97,15 +97,42 @@ def _erfc_inverse(xp, size, q):
         asymptotic = xp.sqrt(t - 0.5 * xp.log(t) - math.log(math.sqrt(math.pi)))
         r = xp.where(s < 5.0, central * size, xp.where(s < _GILES_UP_TO, tail * size, asymptotic))
         # Newton: on erf(r) = size near 0; near 1 on log erfc(r) = log q, exact there (erf - size would cancel
-        # away) and nearly linear in r, written as log erfcx(r) - r^2 so that no tail underflows
+        # away) and nearly linear in r, written as log erfcx(r) - r^2 so that no tail underflows. Each element
+        # runs only its own branch's steps (the same arithmetic as evaluating both and choosing), which spares
+        # erfcx's tail series where r < 2: the inverse of a million values took 1.2 s, most of it there.
         far = size > 0.5
         log_q = xp.log(xp.where(far, q, 1.0))
+        near = ~far
+        r_near, size_near = r[near], size[near]
+        r_far, log_q_far = r[far], log_q[far]
         for _ in range(3):
-            slope = _TWO_OVER_SQRT_PI * xp.exp(-r * r)
-            scaled = erfcx(xp, r)
-            step_far = (xp.log(scaled) - r * r - log_q) * scaled / _TWO_OVER_SQRT_PI
-            r = xp.where(far, r + step_far, r - (erf(xp, r) - size) / slope)
+            slope = _TWO_OVER_SQRT_PI * xp.exp(-r_near * r_near)
+            r_near = r_near - (_erf_split(xp, r_near) - size_near) / slope
+            scaled = _erfcx_split(xp, r_far)
+            r_far = r_far + (xp.log(scaled) - r_far * r_far - log_q_far) * scaled / _TWO_OVER_SQRT_PI
+        r = r.copy()
+        r[near], r[far] = r_near, r_far
     return r
+
+
+def _erf_split(xp, w):
+    """erf of a float64 array, evaluating the far formula only where |w| >= 2 (the same values as erf)."""
+    small = xp.abs(w) < 2.0
+    if bool(small.all()):
+        return _horner(xp, _SMALL, xp.minimum(w * w, 4.0) * 0.5 - 1.0) * w
+    return erf(xp, w)
+
+
+def _erfcx_split(xp, w):
+    """erfcx of a float64 array, evaluating its tail series only where w >= 2 (the same values as erfcx)."""
+    out = xp.empty_like(w)
+    small = w < 2.0
+    below = w[small]
+    with np.errstate(all="ignore"):
+        out[small] = xp.exp(below * below) * (1.0 - _erf_split(xp, below))
+    if not bool(small.all()):
+        out[~small] = erfcx(xp, w[~small])
+    return out
 
 
 def erfinv(xp, y):
