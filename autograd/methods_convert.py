@@ -161,10 +161,16 @@ def element_size(self):
     return self.dtype.itemsize
 
 
+def _own_dtype(self):
+    """This tensor's dtype as a NumPy dtype (a Keras Variable, a Tensor subclass, reports Keras's string name)."""
+    return np.dtype(self.dtype) if isinstance(self.dtype, str) else self.dtype
+
+
 def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
     """A new tensor from `data`, with this tensor's dtype and device unless given."""
     check_dtype_arg("new_tensor", dtype)
-    return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+    return creation.tensor(data, dtype=dtype or _own_dtype(self), device=device or self.device,
+                           requires_grad=requires_grad)
 
 
 def _newer(make, doc):
@@ -175,7 +181,7 @@ def _newer(make, doc):
                 raise TypeError(f"{make.__name__}: give the size positionally or as size=, not both")
             creation.refuse_int_size(f"new_{make.__name__}", size)
             sizes = (size,)
-        return make(*sizes, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+        return make(*sizes, dtype=dtype or _own_dtype(self), device=device or self.device, requires_grad=requires_grad)
     method.__doc__ = doc
     return method
 
@@ -185,7 +191,7 @@ def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=Fals
     check_dtype_arg("new_full", dtype)
     creation.refuse_int_size("new_full", size)
     creation.check_fill_value(fill_value, (size,) if isinstance(size, int) else size, "new_full")
-    return creation.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+    return creation.full(size, fill_value, dtype=dtype or _own_dtype(self), device=device or self.device,
                          requires_grad=requires_grad)
 
 

@@ -69,3 +69,13 @@ def test_calls_keras_accepts_run_and_match(case):
     got, expected = value_of(case[1], ours), value_of(case[1], theirs)
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_a_variables_new_factories_read_its_string_dtype():
+    """A keras Variable reports Keras's dtype name ('float32'); its new_zeros/new_ones/new_full/new_tensor read it as
+    the dtype it names (creation functions refuse a string dtype given by the caller, as PyTorch's)."""
+    from nn import keras
+    v = keras.Variable(np.ones(3, "float32"))
+    assert v.dtype == "float32"
+    for made in (v.new_zeros(2), v.new_ones(2), v.new_full((2,), 1.5), v.new_tensor([1.0, 2.0])):
+        assert made.dtype == np.float32 and made.shape == (2,)
