@@ -21,7 +21,7 @@ def run_symbolic_build(model, x, batch_size=None, batches=None):
     one a PyDataset's reader `batches` read to build), raising Keras's ValueError before the first epoch starts."""
     call = getattr(type(model), "call", None)
     if call is None or getattr(call, "__module__", "nn.keras").startswith("nn.keras"):
-        _check_graph_inputs(model, x, batches)
+        _check_graph_inputs(model, x, batches, batch_size)
         return
     leaves = flatten(x)
     if not leaves or not all(isinstance(v, (np.ndarray, Tensor)) and v.ndim > 0 for v in leaves):
@@ -35,9 +35,13 @@ def run_symbolic_build(model, x, batch_size=None, batches=None):
         model._warn_if_left_unbuilt()   # Keras's base build() then runs
 
 
-def _check_graph_inputs(model, x, batches):
-    """A graph model's input check on the batch Keras's symbolic build reads (x of (x, y, sample_weight))."""
-    if not flatten(x) or not all(isinstance(v, (np.ndarray, Tensor)) for v in flatten(x)):
+def _check_graph_inputs(model, x, batches, batch_size=None):
+    """A graph model's input check on the batch Keras's symbolic build reads (x of (x, y, sample_weight)): the first
+    `batch_size` rows of arrays (a keras.Input with a fixed batch size meets batches of that size, not the data)."""
+    if flatten(x) and all(isinstance(v, (np.ndarray, Tensor)) and v.ndim > 0 for v in flatten(x)) \
+            and batch_size is not None:
+        x = map_structure(lambda v: v[:int(batch_size)], x)
+    elif not flatten(x) or not all(isinstance(v, (np.ndarray, Tensor)) for v in flatten(x)):
         batch = getattr(getattr(batches, "source", None), "build_batch", None)
         if batch is None:
             return
