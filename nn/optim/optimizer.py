@@ -220,9 +220,18 @@ class Optimizer:
     def _check_group(self, group):
         """Raise ValueError when an option of `group` is out of range: lr and `_nonnegative` below zero, betas
         outside [0, 1) (subclasses add their own checks). An optimiser written by the user on Optimizer alone is not
-        checked, as PyTorch's base class checks nothing (timm's Adan has three betas, Adafactor may have no lr)."""
-        if not any(cls is not Optimizer and cls.__module__.startswith(_OWN_PACKAGE) for cls in type(self).__mro__):
-            return
+        checked, as PyTorch's base class checks nothing (timm's Adan has three betas, Adafactor may have no lr);
+        differentiable=True is still refused where the base step() would run its update."""
+        if any(cls is not Optimizer and cls.__module__.startswith(_OWN_PACKAGE) for cls in type(self).__mro__):
+            self._check_options(group)
+        # a subclass with its own step() decides for itself what differentiable means, as in PyTorch
+        if group.get("differentiable") and self._graph_step is None and type(self).step is Optimizer.step:
+            raise ValueError(f"{self._name}: differentiable=True (an update recorded in the graph, for gradients "
+                             f"through the optimiser step) is not supported by {self._name}; use one of the "
+                             "torch.optim classes (SGD, Adam, ...) or write the update with tensor ops")
+
+    def _check_options(self, group):
+        """lr and `_nonnegative` at or above zero, betas in [0, 1): deepgrad's own optimisers' range checks."""
         for name in ("lr",) + self._nonnegative:
             value = group[name]
             # PyTorch takes a 1-element tensor lr (schedulers fill it), and tensor options for differentiable=True
@@ -237,11 +246,6 @@ class Optimizer:
                 raise ValueError(f"{self._name}: invalid {name} {value!r}; it must be >= 0")
         if "betas" in group:
             check_betas(self._name, group["betas"])
-        # a subclass with its own step() decides for itself what differentiable means, as in PyTorch
-        if group.get("differentiable") and self._graph_step is None and type(self).step is Optimizer.step:
-            raise ValueError(f"{self._name}: differentiable=True (an update recorded in the graph, for gradients "
-                             f"through the optimiser step) is not supported by {self._name}; use one of the "
-                             "torch.optim classes (SGD, Adam, ...) or write the update with tensor ops")
 
     #: options that must be >= 0, checked for every group
     _nonnegative = ()
