@@ -21,11 +21,17 @@ def spmm(mat1, mat2):
     return mm(mat1, mat2)
 
 
+_WARNED = set()   # PyTorch gives each form's deprecation warning once per process (TORCH_WARN_ONCE)
+
+
 def _legacy(name, dtype):
     def make(indices, values, size=None, *, device=None):
         shape = "" if size is None else "shape, "
-        warnings.warn(f"torch.sparse.SparseTensor(indices, values, {shape}*, device=) is deprecated.  Please use "
-                      f"torch.sparse_coo_tensor(indices, values, {shape}dtype=, device=).", UserWarning, stacklevel=2)
+        if shape not in _WARNED:
+            _WARNED.add(shape)
+            warnings.warn(f"torch.sparse.SparseTensor(indices, values, {shape}*, device=) is deprecated.  Please use "
+                          f"torch.sparse_coo_tensor(indices, values, {shape}dtype=, device=).", UserWarning,
+                          stacklevel=2)
         if isinstance(values, Tensor):   # PyTorch keeps a values tensor's own dtype, whatever the type's name says
             return sparse_coo_tensor(indices, values, size, device=device)
         kind = bfloat16_dtype(f"torch.sparse.{name}") if dtype == "bfloat16" else dtype
