@@ -1,9 +1,9 @@
 """torch.sparse: products, sums and softmaxes of sparse COO tensors (autograd/ops/sparse_ops.py), sampled_addmm
 and spdiags (autograd/ops/sparse_products.py), and the check_sparse_tensor_invariants switch."""
 import functools
-import warnings
 
 from .bf16_dtype import bfloat16_dtype
+from .warn_once import warn_once
 from .ops.products import addmm as _dense_addmm
 from .ops.sparse_build import sparse_coo_tensor
 from .ops.sparse_ops import log_softmax, mm, softmax, sparse_sum as sum  # noqa: F401  (PyTorch's names)
@@ -21,17 +21,13 @@ def spmm(mat1, mat2):
     return mm(mat1, mat2)
 
 
-_WARNED = set()   # PyTorch gives each form's deprecation warning once per process (TORCH_WARN_ONCE)
-
-
 def _legacy(name, dtype):
     def make(indices, values, size=None, *, device=None):
         shape = "" if size is None else "shape, "
-        if shape not in _WARNED:
-            _WARNED.add(shape)
-            warnings.warn(f"torch.sparse.SparseTensor(indices, values, {shape}*, device=) is deprecated.  Please use "
-                          f"torch.sparse_coo_tensor(indices, values, {shape}dtype=, device=).", UserWarning,
-                          stacklevel=2)
+        # PyTorch gives each form's deprecation warning once per process
+        warn_once(("legacy sparse constructor", shape),
+                  f"torch.sparse.SparseTensor(indices, values, {shape}*, device=) is deprecated.  Please use "
+                  f"torch.sparse_coo_tensor(indices, values, {shape}dtype=, device=).")
         if isinstance(values, Tensor):   # PyTorch keeps a values tensor's own dtype, whatever the type's name says
             return sparse_coo_tensor(indices, values, size, device=device)
         kind = bfloat16_dtype(f"torch.sparse.{name}") if dtype == "bfloat16" else dtype

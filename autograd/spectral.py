@@ -12,7 +12,6 @@ overlap-add), so gradients reach the signal, the spectrum and the window. Errors
 conditions and start, as PyTorch's, by repeating the call's arguments.
 """
 import numbers
-import warnings
 
 import numpy as np
 
@@ -23,10 +22,9 @@ from .ops.dims import check_tensor
 from .ops.fft_ops import FFTn, IRFFTn, RFFTn
 from .ops.framing import Frames, OverlapAdd
 from .ops.shape import expand, narrow, pad, reshape, squeeze, transpose, unsqueeze
+from .warn_once import warn_once
 
 PAD_MODES = ("constant", "reflect", "replicate", "circular")
-#: the warnings PyTorch gives once per process; the keys of those already given
-_warned = set()
 
 NEEDS_RETURN_COMPLEX = ("stft requires the return_complex parameter be given for real inputs, and will further "
                         "require that return_complex=True in a future PyTorch release.")
@@ -46,12 +44,6 @@ ISTFT_PADDED = ("The length of signal is shorter than the length parameter. Resu
 
 _TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
                "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-
-
-def _warn_once(key, message):
-    if key not in _warned:
-        _warned.add(key)
-        warnings.warn(message, UserWarning, stacklevel=3)
 
 
 def _type_name(t):
@@ -164,13 +156,13 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
             f"return_complex={_flag(return_complex)}, align_to_window={_flag(align_to_window)}) : {message}")
 
     if window is None:
-        _warn_once("stft window", STFT_NO_WINDOW)
+        warn_once("stft window", STFT_NO_WINDOW)
     complex_result = return_complex if return_complex is not None else (
         x.dtype.kind == "c" or (window is not None and window.dtype.kind == "c"))
     if not complex_result:
         if return_complex is None:
             raise RuntimeError(NEEDS_RETURN_COMPLEX)
-        _warn_once("stft return_complex=False", REAL_OUTPUT_DEPRECATED)
+        warn_once("stft return_complex=False", REAL_OUTPUT_DEPRECATED)
     if x.dtype.kind not in "fc":
         fail("expected a tensor of floating point or complex values")
     if x.ndim not in (1, 2):
@@ -236,7 +228,7 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     hop_length, win_length = _int("istft", "hop_length", hop_length), _int("istft", "win_length", win_length)
     length = _int("istft", "length", length)
     if window is None:
-        _warn_once("istft window", ISTFT_NO_WINDOW)
+        warn_once("istft window", ISTFT_NO_WINDOW)
     else:
         check_tensor("istft", window, "window")
     hop = n_fft >> 2 if hop_length is None else hop_length
@@ -312,7 +304,7 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     if input.ndim == 2:
         signal = squeeze(signal, 0)
     if end > expected:
-        _warn_once("istft padded", ISTFT_PADDED)
+        warn_once("istft padded", ISTFT_PADDED)
         signal = pad(signal, ((0, 0),) * (signal.ndim - 1) + ((0, end - expected),))
     return signal
 

@@ -24,6 +24,7 @@ from backends.errors import DeviceError
 from .capture import refuse_host_read, state as capture
 from .grad_mode import INFERENCE, make_inference, state
 from .versions import mark_modified
+from .warn_once import warn_once
 from .hooks import RETAIN_KEY, add_hook
 from .node_names import shown as _shown
 from .sparse_printing import sparse_repr
@@ -240,8 +241,10 @@ class Tensor:
     def __float__(self):
         if capture.recorder is not None:
             refuse_host_read("float()", self._data.shape)
-        if self.requires_grad:
-            _warn_scalar_of_grad_tensor_once()
+        if self.requires_grad:   # PyTorch's warning, once per process
+            warn_once("float() of a tensor requiring grad",
+                      "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                      "Consider using tensor.detach() first.")
         return float(self.item())
 
     def __int__(self):
@@ -487,17 +490,6 @@ def _tensor_items_as_numbers(data):
     return items if changed else data
 
 
-_scalar_warning = {"given": False}
-
-
-def _warn_scalar_of_grad_tensor_once():
-    """PyTorch's warning (once per process, as its TORCH_WARN_ONCE) when float() reads a tensor that requires grad."""
-    if not _scalar_warning["given"]:
-        _scalar_warning["given"] = True
-        warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
-                      "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
-
-
 def _one_number(t):
     if t._data.size != 1:
         raise ValueError(f"only one element tensors can be converted to Python scalars: a tensor of shape "
@@ -531,19 +523,10 @@ def _legacy_data(args):
             return real_items("torch.Tensor", data, get_default_dtype())
     # PyTorch casts complex64/complex128 to its default float dtype; clongdouble stays refused at creation
     if isinstance(data, np.ndarray) and data.dtype in (np.complex64, np.complex128):
-        _warn_complex_to_real_once()
+        warn_once("Tensor of complex data", "Casting complex values to real discards the imaginary part",
+                  stacklevel=3)   # PyTorch's warning, once per process
         return data.real.astype(get_default_dtype())
     return data
-
-
-_complex_cast_warning = {"given": False}
-
-
-def _warn_complex_to_real_once():
-    """PyTorch's warning (once per process, as its TORCH_WARN_ONCE) when Tensor(complex array) keeps real parts."""
-    if not _complex_cast_warning["given"]:
-        _complex_cast_warning["given"] = True
-        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=4)
 
 
 def wrap_array(array, device, node=None, idx=0):

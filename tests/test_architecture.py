@@ -22,7 +22,7 @@ AUTOGRAD_FLOORS = {
     "autograd.type_objects": 0, "autograd.torch_aliases_api": 7.6,
     "autograd.cuda_devices": -0.5, "autograd.cuda_memory": -0.4,
     "autograd.dtypes": 0, "autograd.errors": 0, "autograd.grad_mode": 0, "autograd.versions": 0,
-    "autograd.broadcast": 0, "autograd.hooks": 0, "autograd.cuda": 0.1, "autograd.capture": 0,
+    "autograd.broadcast": 0, "autograd.hooks": 0, "autograd.warn_once": 0, "autograd.cuda": 0.1, "autograd.capture": 0,
     "autograd.dtype_info": 0.5, "autograd.compile_api": 0,
     "autograd.tensor": 1, "autograd.accelerator": 1, "autograd.backend_flags": 1, "autograd.determinism_api": 0,
     "autograd.device_module_api": 1.5,   # get_device_module: reads the accelerator

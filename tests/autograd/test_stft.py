@@ -2,6 +2,7 @@
 against PyTorch: values, shapes, dtypes and gradients (signal, spectrum and window) over a grid of n_fft, hops,
 windows, padding modes, normalisation, sidedness, batches and complex data; round trips, float64 gradcheck,
 second derivatives, PyTorch's once-per-process warnings, and its errors for bad arguments."""
+import importlib
 import warnings
 
 import numpy as np
@@ -9,7 +10,6 @@ import pytest
 
 import autograd as ag
 import autograd.signal
-from autograd import spectral
 from tests.helpers import require_torch
 
 RNG = np.random.default_rng(0)
@@ -189,7 +189,7 @@ def test_float32_and_promotion_follow_torch():
 
 
 def test_warnings_come_once_per_process_as_in_torch(monkeypatch):
-    monkeypatch.setattr(spectral, "_warned", set())
+    monkeypatch.setattr(importlib.import_module("autograd.warn_once"), "_given", set())
     x, w = ag.tensor(SIGNAL[0]), ag.hann_window(8, dtype=ag.float64)
     with pytest.warns(UserWarning, match="A window was not provided. A rectangular window will be applied,which"):
         ag.stft(x, 8, return_complex=True)
