@@ -241,7 +241,7 @@ def _dense_strides(shape, strides):
     return out
 
 
-def _dtype_of(input):
+def dtype_of(input):
     """`input`'s dtype as a NumPy dtype (a Keras Variable, a Tensor subclass, reports Keras's string name)."""
     dtype = input.dtype
     return np.dtype(dtype) if isinstance(dtype, str) else dtype
@@ -251,7 +251,7 @@ def zeros_like(input, dtype=None, device=None, requires_grad=False, *, memory_fo
     """Zeros with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("zeros_like", input)
     check_dtype_arg("zeros_like", dtype)
-    t = zeros(input.shape, dtype=dtype or _dtype_of(input), device=device or input.device, requires_grad=requires_grad)
+    t = zeros(input.shape, dtype=dtype or dtype_of(input), device=device or input.device, requires_grad=requires_grad)
     return _like("zeros_like", t, memory_format, input)
 
 
@@ -259,7 +259,7 @@ def ones_like(input, dtype=None, device=None, requires_grad=False, *, memory_for
     """Ones with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("ones_like", input)
     check_dtype_arg("ones_like", dtype)
-    t = ones(input.shape, dtype=dtype or _dtype_of(input), device=device or input.device, requires_grad=requires_grad)
+    t = ones(input.shape, dtype=dtype or dtype_of(input), device=device or input.device, requires_grad=requires_grad)
     return _like("ones_like", t, memory_format, input)
 
 
@@ -268,7 +268,7 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, *
     check_tensor("full_like", input)
     check_dtype_arg("full_like", dtype)
     check_fill_value(fill_value, input.shape, "full_like")
-    t = full(input.shape, fill_value, dtype=dtype or _dtype_of(input), device=device or input.device,
+    t = full(input.shape, fill_value, dtype=dtype or dtype_of(input), device=device or input.device,
              requires_grad=requires_grad)
     return _like("full_like", t, memory_format, input)
 
@@ -277,12 +277,12 @@ def empty_like(input, dtype=None, device=None, requires_grad=False, *, memory_fo
     """Unspecified values with the shape (and, unless given, the dtype and device) of `input`."""
     check_tensor("empty_like", input)
     check_dtype_arg("empty_like", dtype)
-    t = empty(input.shape, dtype=dtype or _dtype_of(input), device=device or input.device, requires_grad=requires_grad)
+    t = empty(input.shape, dtype=dtype or dtype_of(input), device=device or input.device, requires_grad=requires_grad)
     return _like("empty_like", t, memory_format, input)
 
 
 def _float_like(op, input, dtype):
-    dtype = np.dtype(dtype or _dtype_of(input))
+    dtype = np.dtype(dtype or dtype_of(input))
     if dtype.kind not in "fcV":   # 'V': bfloat16
         raise UnsupportedDtypeError(f"{op}: needs a floating-point dtype, got {dtype}; pass dtype=ag.float32")
     return dtype
@@ -342,9 +342,9 @@ def randint_like(input, low=0, high=None, dtype=None, device=None, *, memory_for
     """Integers uniform in [low, high) (or [0, low)) with the shape of `input`, in its dtype unless given."""
     check_tensor("randint_like", input)
     check_dtype_arg("randint_like", dtype)
-    if (dtype or _dtype_of(input)) in (np.complex64, np.complex128):
+    if (dtype or dtype_of(input)) in (np.complex64, np.complex128):
         raise TypeError(f"randint_like: draws integers, which a complex dtype does not hold (got "
-                        f"{np.dtype(dtype or _dtype_of(input))}); pass an integer or float dtype, e.g. dtype=ag.int64")
+                        f"{np.dtype(dtype or dtype_of(input))}); pass an integer or float dtype, e.g. dtype=ag.int64")
     if high is None:
         low, high = 0, low
     order = _fill_order("randint_like", input, memory_format)
@@ -352,9 +352,9 @@ def randint_like(input, low=0, high=None, dtype=None, device=None, *, memory_for
         shape = tuple(input.shape[a] for a in order)
         drawn = randint(low, high, shape, dtype=_INT64, device=device or input.device)
         inverse = sorted(range(input.ndim), key=order.__getitem__)
-        return _new(drawn._data.transpose(inverse), drawn.device, False).astype(dtype or _dtype_of(input))
+        return _new(drawn._data.transpose(inverse), drawn.device, False).astype(dtype or dtype_of(input))
     t = randint(low, high, input.shape, dtype=_INT64, device=device or input.device)
-    return _in_format("randint_like", t.astype(dtype or _dtype_of(input)), memory_format, input)
+    return _in_format("randint_like", t.astype(dtype or dtype_of(input)), memory_format, input)
 
 
 def from_numpy(ndarray):

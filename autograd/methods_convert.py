@@ -10,7 +10,7 @@ import backends
 from . import creation, type_objects
 from .capture import refuse_host_read, state as capture
 from .bf16_dtype import bfloat16_dtype, bfloat16_type, is_bf16, names_bf16
-from .ops.dtype_args import check_dtype_arg, is_refused
+from .ops.dtype_args import check_dtype_arg, is_refused, torch_spelling
 from .dtypes import float16, float32, float64, get_default_dtype
 from .errors import ArgumentKindError, DtypeError
 from .ops import convert as C
@@ -89,14 +89,6 @@ def parse_to(args, kwargs):
     return device, dtype
 
 
-def _torch_spelling(dtype):
-    """torch.<name> for a dtype spelled as a string or a NumPy scalar type, else torch.float32."""
-    try:
-        return f"torch.{np.dtype(dtype).name}"
-    except TypeError:
-        return "torch.float32"
-
-
 def to(self, *args, **kwargs):
     """This tensor on another device and/or with another dtype: to(device), to(dtype), to(device, dtype),
     to(other_tensor) (its device and dtype); returns self when nothing changes."""
@@ -125,7 +117,7 @@ def type_(self, dtype=None, non_blocking=False):
     elif is_refused(dtype) or isinstance(dtype, str):
         # PyTorch takes type names ('torch.FloatTensor'), not dtype names or NumPy scalar types
         shown = dtype if isinstance(dtype, str) else f"{dtype.__module__}.{dtype.__name__}"
-        raise ArgumentKindError(f"Tensor.type: invalid type: {shown!r}; give a dtype ({_torch_spelling(dtype)}) or "
+        raise ArgumentKindError(f"Tensor.type: invalid type: {shown!r}; give a dtype ({torch_spelling(dtype)}) or "
                                 f"a type name such as 'torch.DoubleTensor'")
     return C.astype(self, dtype)
 
@@ -161,15 +153,10 @@ def element_size(self):
     return self.dtype.itemsize
 
 
-def _own_dtype(self):
-    """This tensor's dtype as a NumPy dtype (a Keras Variable, a Tensor subclass, reports Keras's string name)."""
-    return np.dtype(self.dtype) if isinstance(self.dtype, str) else self.dtype
-
-
 def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
     """A new tensor from `data`, with this tensor's dtype and device unless given."""
     check_dtype_arg("new_tensor", dtype)
-    return creation.tensor(data, dtype=dtype or _own_dtype(self), device=device or self.device,
+    return creation.tensor(data, dtype=dtype or creation.dtype_of(self), device=device or self.device,
                            requires_grad=requires_grad)
 
 
@@ -181,7 +168,7 @@ def _newer(make, doc):
                 raise TypeError(f"{make.__name__}: give the size positionally or as size=, not both")
             creation.refuse_int_size(f"new_{make.__name__}", size)
             sizes = (size,)
-        return make(*sizes, dtype=dtype or _own_dtype(self), device=device or self.device, requires_grad=requires_grad)
+        return make(*sizes, dtype=dtype or creation.dtype_of(self), device=device or self.device, requires_grad=requires_grad)
     method.__doc__ = doc
     return method
 
@@ -191,7 +178,7 @@ def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=Fals
     check_dtype_arg("new_full", dtype)
     creation.refuse_int_size("new_full", size)
     creation.check_fill_value(fill_value, (size,) if isinstance(size, int) else size, "new_full")
-    return creation.full(size, fill_value, dtype=dtype or _own_dtype(self), device=device or self.device,
+    return creation.full(size, fill_value, dtype=dtype or creation.dtype_of(self), device=device or self.device,
                          requires_grad=requires_grad)
 
 

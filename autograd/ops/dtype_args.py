@@ -8,8 +8,8 @@ import sys
 import numpy as np
 
 
-def _suggestion(dtype):
-    """The torch.<name> spelling of what the caller meant, or a generic one."""
+def torch_spelling(dtype):
+    """The torch.<name> spelling of a dtype given as a string or a NumPy scalar type, or a generic one."""
     try:
         name = np.dtype(dtype.rpartition(".")[2] if isinstance(dtype, str) else dtype).name
     except TypeError:
@@ -45,5 +45,5 @@ def check_dtype_arg(op, dtype):
     stays accepted: deepgrad's own code passes np.float32 and the like."""
     if isinstance(dtype, str) and not _called_from_nn():
         raise TypeError(f"{op}(): argument 'dtype' must be torch.dtype, not {_shown(dtype)}; pass the dtype itself, "
-                        f"e.g. dtype={_suggestion(dtype)}")
+                        f"e.g. dtype={torch_spelling(dtype)}")
     return dtype

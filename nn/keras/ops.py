@@ -506,7 +506,7 @@ def _dtype_arg(dtype, op):
     except ValueError:
         raise IdentifierError(f"keras.ops.{op}: Invalid dtype: {dtype!r}; give a Keras dtype name such as "
                               "'float32', 'int32' or 'bool'") from None
-    return np.dtype(ag.bfloat16) if name == "bfloat16" else np.dtype(name)
+    return rules.numpy_dtype(name)
 
 
 def ones(shape, dtype=None):
