@@ -130,19 +130,13 @@ def _elementwise_pair(function):
     return apply
 
 
-def _clamp(method):
-    def apply(t, other, inplace):
-        return getattr(t, method + ("_" if inplace else ""))(other)
-    return apply
-
-
 _FORMS = {
     "add": _binary("add", _arith("add")), "sub": _binary("sub", _arith("sub")),
     "mul": _binary("mul", _arith("mul")), "div": _binary("div", _arith("div")),
     "pow": _binary("pow", _arith("pow")),
     "maximum": _binary("maximum", _elementwise_pair(maximum)),
     "minimum": _binary("minimum", _elementwise_pair(minimum)),
-    "clamp_min": _binary("clamp_min", _clamp("clamp_min")), "clamp_max": _binary("clamp_max", _clamp("clamp_max")),
+    "clamp_min": _binary("clamp_min", _arith("clamp_min")), "clamp_max": _binary("clamp_max", _arith("clamp_max")),
     "addcmul": _ternary("addcmul", "addcmul"), "addcdiv": _ternary("addcdiv", "addcdiv"),
     "lerp": _lerp(),
 }

@@ -25,9 +25,9 @@ def backward(xp, gy, x, mean, invstd, weight, need_input, need_weight, need_bias
     g_bias = gy.sum(axis=0) if need_bias else None
     gx = None
     if need_input:
+        means = row_mean if row_mean is not None else (lambda a: a.mean(axis=1))
         g = gy * weight if weight is not None else gy
-        gx = g - (g.mean(axis=1, keepdims=True) if row_mean is None else row_mean(g)[:, None])
-        gxhat = g * xhat
-        gx -= xhat * (gxhat.mean(axis=1, keepdims=True) if row_mean is None else row_mean(gxhat)[:, None])
+        gx = g - means(g)[:, None]
+        gx -= xhat * means(g * xhat)[:, None]
         gx *= invstd[:, None]
     return gx, g_weight, g_bias
