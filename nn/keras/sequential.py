@@ -306,14 +306,21 @@ class Sequential(Model):
         self.built = True
         return x
 
+    def _layer_outputs(self):
+        """Each layer's symbolic output in the stack's own graph, in order; None when the stack has no graph or it
+        no longer matches the layers (a layer added since)."""
+        chain = self._chain
+        return chain if chain and len(chain) == len(self._stack) else None
+
     def _recorded_flags(self):
         """Each layer's training flag as its node in the model's graph recorded it (False for a layer whose call
         defaults to True when the graph was built inside Keras's symbolic build, which runs with training False),
         None for a layer without one; None for a stack without a graph."""
-        if len(self._chain) != len(self._stack):
+        chain = self._layer_outputs()
+        if chain is None:
             return None
         flags = []
-        for out in self._chain:
+        for out in chain:
             first = next(iter(flatten(out)), None)
             node = getattr(first, "node", None)
             flags.append(None if node is None or node.layer is None else node.kwargs.get("training"))

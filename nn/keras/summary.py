@@ -54,8 +54,8 @@ def _output_shape(layer, model, parent=None):
     from .layer import Layer
     shape = getattr(layer, "_output_shape", None)
     parent = model if parent is None else parent
-    chain = getattr(parent, "_chain", None)
-    if chain and len(chain) == len(parent._stack) and any(layer is other for other in parent._stack):
+    chain = parent._layer_outputs() if hasattr(parent, "_layer_outputs") else None
+    if chain and any(layer is other for other in parent._stack):
         # a Sequential's layer as its own graph has it (Keras's nodes: later calls of the whole model from
         # another graph do not run its layers symbolically again, so the batch size of a first eager call stays)
         shape = chain[[id(other) for other in parent._stack].index(id(layer))].shape
@@ -68,8 +68,8 @@ def _output_shape(layer, model, parent=None):
         # a functional model called eagerly: Keras prints its own graph's output shape (its `output_shape`)
         shapes = _flat_shapes(shape)
         return shapes[0] if len(shapes) == 1 else shapes
-    own_chain = getattr(layer, "_chain", None)
-    if own_chain and len(own_chain) == len(layer._stack):
+    own_chain = layer._layer_outputs() if hasattr(layer, "_layer_outputs") else None
+    if own_chain:
         # a Sequential called eagerly is a functional model in Keras: its own graph's output shape (the batch
         # size of the first call where it was built from that call, None from an Input)
         shapes = _flat_shapes(own_chain[-1].shape)

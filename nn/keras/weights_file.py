@@ -24,10 +24,7 @@ def save(model, filepath, overwrite=True):
     variables, as Keras), as safetensors tensors 'weight_0', 'weight_1', ... for a '.safetensors' name (or when
     the HDF5 layout cannot be written); any other name is refused, as Keras refuses it."""
     filepath = os.fspath(filepath)
-    if not overwrite and os.path.exists(filepath):
-        raise FileExistsError(f"save_weights: {filepath} exists and overwrite=False")
-    if not model.built:
-        raise ValueError(f"save_weights: {model.name} is not built yet, so it has no weights; call it on data first")
+    check_writable(model, filepath, overwrite)
     refuse_hdf5_name(filepath, "save_weights")
     if filepath.endswith(".keras"):   # load_weights would read it back as a whole-model archive
         raise ValueError(f"save_weights: the filename must end in `.weights.h5`, received filepath={filepath}; a "
@@ -39,6 +36,15 @@ def save(model, filepath, overwrite=True):
         return
     tensors, metadata = weight_arrays(model)
     save_file(tensors, filepath, metadata=metadata)
+
+
+def check_writable(model, filepath, overwrite):
+    """Refuse, as save_weights does, to replace an existing `filepath` without `overwrite`, or to save a model
+    that is not built (it has no weights yet)."""
+    if not overwrite and os.path.exists(filepath):
+        raise FileExistsError(f"save_weights: {filepath} exists and overwrite=False")
+    if not model.built:
+        raise ValueError(f"save_weights: {model.name} is not built yet, so it has no weights; call it on data first")
 
 
 def _save_keras_h5(model, filepath):

@@ -116,16 +116,14 @@ def _shard_bytes(entries):
 def save_sharded_weights(model, filepath, max_shard_size, overwrite=True):
     """Write `model`'s weights (and a compiled model's optimizer variables) as Keras's sharded HDF5 files, each
     holding at most `max_shard_size` GB of values, and their JSON index; returns the index's path."""
+    from ..weights_file import check_writable
     from .keras_h5_write import _model_tree
     who = "save_weights"
     if isinstance(max_shard_size, bool) or not isinstance(max_shard_size, (int, float, np.integer, np.floating)):
         raise TypeError(f"{who}: max_shard_size is a size in GB (a number, e.g. 0.5), got "
                         f"{type(max_shard_size).__name__} {max_shard_size!r}")
     path = _sharded_name(filepath, who)
-    if not overwrite and os.path.exists(path):
-        raise FileExistsError(f"{who}: {path} exists and overwrite=False")
-    if not model.built:
-        raise ValueError(f"{who}: {model.name} is not built yet, so it has no weights; call it on data first")
+    check_writable(model, path, overwrite)
     _h5py(who)
     tree = _model_tree(model)
     if tree is None:
