@@ -60,9 +60,14 @@ def conv2d(x, w, out_hw, stride, padding, dilation, groups):
 def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups):
     """Gradient of conv2d with respect to its weight, shape `w_shape`."""
     ho, wo = gy.shape[2:]
-    col = _im2col(x, w_shape[2:], ho, wo, stride, padding, dilation)
-    # (col @ gy^T)^T: BLAS runs this orientation of the long inner product faster than gy @ col^T
-    gw_t = grouped_matmul(np, column_groups(col, groups), _gy_rows(gy, groups).transpose(0, 2, 1))
+    col = column_groups(_im2col(x, w_shape[2:], ho, wo, stride, padding, dilation), groups)
+    rows = _gy_rows(gy, groups)
+    if rows.shape[2] <= col.shape[1]:
+        # a short inner product (ResNet-18's 2x2 to 8x8 stages): gy @ col^T gives the weight's layout directly,
+        # where (col @ gy^T)^T took 6-7x as long in the product and its transposing copy (b8 512ch 2x2: 39 / 6 ms)
+        return grouped_matmul(np, rows, col.transpose(0, 2, 1)).reshape(w_shape)
+    # a long inner product (LeNet's b64 14x14: 0.43 / 0.75 ms): BLAS runs (col @ gy^T)^T faster than gy @ col^T
+    gw_t = grouped_matmul(np, col, rows.transpose(0, 2, 1))
     return np.ascontiguousarray(gw_t.transpose(0, 2, 1)).reshape(w_shape)
 
 
