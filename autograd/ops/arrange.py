@@ -20,6 +20,7 @@ from .joining import cat, stack
 from .reduction import sum as _sum
 from .shape import broadcast_to, flatten, flip, narrow, pad, repeat, reshape, transpose
 from ..errors import ArgumentRangeError, DimRangeError, DtypeError, ShapeError, not_a_tensor
+from ..warn_once import warn_once
 
 
 def _tensor_list(op, tensors):
@@ -284,12 +285,17 @@ def broadcast_tensors(*tensors):
     return tuple(t if t.shape == shape else broadcast_to(t, shape) for t in tensors)   # as PyTorch's
 
 
+MESHGRID_NO_INDEXING = "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument."
+
+
 def meshgrid(*tensors, indexing=None):
     """Coordinate grids from 1-D (or 0-d) tensors: with indexing 'ij' (the default) output i varies along
     dim i; with 'xy' the first two dims are swapped (Cartesian, as NumPy's default)."""
     tensors = _tensor_list("meshgrid", tensors)
     _one_dtype("meshgrid", tensors)
-    indexing = "ij" if indexing is None else indexing
+    if indexing is None:
+        warn_once("meshgrid indexing", MESHGRID_NO_INDEXING)
+        indexing = "ij"
     if indexing not in ("ij", "xy"):
         raise ArgumentRangeError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}; pass 'ij' (matrix) "
                                  f"or 'xy' (Cartesian)")
