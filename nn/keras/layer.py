@@ -799,6 +799,19 @@ class Layer(Module, metaclass=_LayerType):
 
     trainable_variables = trainable_weights
 
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        """(name, variable) pairs as Keras's torch backend gives them: every variable of the layer and its
+        sub-layers (weights, moving statistics, seed-generator states) once, named `_torch_params.<its path>`
+        and sorted by that name. With recurse=False, the layer's own registered weights under their attribute
+        names (deepgrad's internals read those; Keras gives none there)."""
+        if not recurse:
+            return Module.named_parameters(self, prefix, recurse, remove_duplicate)
+        head = f"{prefix}._torch_params." if prefix else "_torch_params."
+        named = {}
+        for variable in self.variables:
+            named.setdefault(f"{head}{variable.path}", variable)
+        return iter(sorted(named.items(), key=lambda pair: pair[0]))
+
     @property
     def non_trainable_weights(self):
         """The weights fit does not update (frozen ones and statistics such as moving means)."""

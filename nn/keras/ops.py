@@ -428,6 +428,11 @@ def tile(x, repeats):
 
 def repeat(x, repeats, axis=None):
     """Each element repeated `repeats` times along `axis` (of the flattened tensor for None; NumPy's repeat)."""
+    if isinstance(repeats, (list, tuple)):
+        # Keras's torch backend fails on a Python list or tuple of counts (ValueError "Invalid dtype: object")
+        raise ValueError(f"keras.ops.repeat: repeats={repeats!r} is a Python {type(repeats).__name__}, which "
+                         "Keras's torch backend refuses (ValueError: Invalid dtype: object); pass an int, or the "
+                         "counts as a NumPy array or tensor (np.array(repeats))")
     x = _t(x)
     if axis is None:
         x, axis = x.reshape(-1), 0

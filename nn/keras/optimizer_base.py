@@ -11,6 +11,7 @@ import numpy as np
 from autograd import arrays, no_grad
 from autograd.errors import KeywordError
 
+from ..module import Module
 from . import constraints, optimizer_stateless
 from .naming import snake_case, unique_name
 from .optimizer_custom import CustomOptimizerAPI
@@ -235,7 +236,8 @@ class Optimizer(CustomOptimizerAPI):
 
     def _params(self):
         if not self._group["params"] and self._model is not None:
-            self._group["params"] = [p for p in self._model.parameters() if p.requires_grad]
+            # module order, not the Keras names' order of Layer.parameters(): the optimizer's variables follow it
+            self._group["params"] = [p for _, p in Module.named_parameters(self._model) if p.requires_grad]
         return self._group["params"]
 
     def zero_grad(self, set_to_none=True):
