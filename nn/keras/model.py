@@ -194,6 +194,13 @@ class Model(TrainingSteps, StepFunctions, Layer):
         from .saving.model_file import save_model
         save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
+    def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None, **kwargs):
+        """Write the model's inference pass as an artifact another runtime serves: `format="onnx"` writes an ONNX
+        file (a functional or Sequential model of built-in layers; export/onnx_layers.py lists them) that ONNX
+        Runtime runs without deepgrad; Keras's other formats are refused with what they need."""
+        from .export import export_model
+        export_model(self, filepath, format=format, verbose=verbose, input_signature=input_signature, **kwargs)
+
     def get_state_tree(self, value_format="backend_tensor"):
         """The model's trainable, non-trainable, optimizer and metric variables, each group a nested dict keyed by
         the parts of the variables' paths; value_format 'numpy_array' gives NumPy copies."""

@@ -17,6 +17,7 @@ from ..serialization import save as save_file
 from ..serialization.atomic_file import write_atomically
 from ..serialization.safetensors_file import CheckpointFileError
 from .saving.keras_h5_weights import UnreadableFileError
+from .saving.write_checks import check_writable
 
 
 def save(model, filepath, overwrite=True):
@@ -36,15 +37,6 @@ def save(model, filepath, overwrite=True):
         return
     tensors, metadata = weight_arrays(model)
     save_file(tensors, filepath, metadata=metadata)
-
-
-def check_writable(model, filepath, overwrite):
-    """Refuse, as save_weights does, to replace an existing `filepath` without `overwrite`, or to save a model
-    that is not built (it has no weights yet)."""
-    if not overwrite and os.path.exists(filepath):
-        raise FileExistsError(f"save_weights: {filepath} exists and overwrite=False")
-    if not model.built:
-        raise ValueError(f"save_weights: {model.name} is not built yet, so it has no weights; call it on data first")
 
 
 def _save_keras_h5(model, filepath):

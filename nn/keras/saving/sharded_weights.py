@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from ...serialization.atomic_file import write_atomically
+from .write_checks import check_writable
 from .keras_h5_weights import WeightGroup, _h5py, _member, read_dataset, walk_order
 
 
@@ -116,7 +117,6 @@ def _shard_bytes(entries):
 def save_sharded_weights(model, filepath, max_shard_size, overwrite=True):
     """Write `model`'s weights (and a compiled model's optimizer variables) as Keras's sharded HDF5 files, each
     holding at most `max_shard_size` GB of values, and their JSON index; returns the index's path."""
-    from ..weights_file import check_writable
     from .keras_h5_write import _model_tree
     who = "save_weights"
     if isinstance(max_shard_size, bool) or not isinstance(max_shard_size, (int, float, np.integer, np.floating)):

@@ -1,0 +1,104 @@
+"""A functional or Sequential Keras model's graph, node by node, as an ONNX model (onnx_layers.py converts each
+layer; a nested functional or Sequential model is walked in place)."""
+import numpy as np
+
+from ..symbolic import KerasTensor, flatten
+from .export_error import ExportError
+from .onnx_builder import OPSET, OnnxGraph
+from .onnx_layers import converters
+
+
+def _graph_ends(model):
+    """(flat input KerasTensors, flat output KerasTensors) of a functional or Sequential model, or an error."""
+    inputs = getattr(model, "_flat_inputs", None)
+    if inputs is None and hasattr(model, "_stack"):   # a Sequential: its graph exists once built
+        if not model.built or model._layer_outputs() is None:
+            raise ValueError("The model provided has never called. ")
+        inputs = list(model.inputs)
+        return inputs, [model._layer_outputs()[-1]]
+    if inputs is None:
+        raise ExportError(f"export(format='onnx'): {model.name} is a subclassed model ({type(model).__name__}), "
+                          "whose call() is Python that export cannot read as a graph; build the same layers as a "
+                          "functional or Sequential model (keras.Model(inputs, outputs)) and export that")
+    return list(inputs), flatten(model._outputs_struct)
+
+
+def _nodes(outputs):
+    """The nodes behind `outputs` in creation order, inputs' nodes left out."""
+    from ..layers.input_layer import InputLayer
+    seen, stack, found = set(), [t.node for t in outputs], []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or node is None:
+            continue
+        seen.add(id(node))
+        if isinstance(node.layer, InputLayer):
+            continue
+        found.append(node)
+        stack.extend(node.parents())
+    return sorted(found, key=lambda n: n.id)
+
+
+def _walk(graph, model, values, table):
+    """Add `model`'s nodes; `values` maps id(KerasTensor) -> ONNX value name (its inputs on entry). Returns the
+    output value names."""
+    inputs, outputs = _graph_ends(model)
+    for node in _nodes(outputs):
+        layer = node.layer
+        tensors = [t for t in flatten(node.args) if isinstance(t, KerasTensor)]
+        if any(isinstance(t, KerasTensor) for t in flatten(node.kwargs)):
+            raise ExportError(f"export(format='onnx'): {layer.name} takes a tensor by keyword (a mask or a second "
+                              "input); export takes layers called on positional tensors")
+        xs = [values[id(t)] for t in tensors]
+        shapes = [t.shape for t in tensors]
+        results = [t for t in flatten(node.outputs) if isinstance(t, KerasTensor)]
+        if hasattr(layer, "_flat_inputs") or hasattr(layer, "_stack"):   # a nested model: its own graph
+            inner_inputs, _ = _graph_ends(layer)
+            inner = {id(t): x for t, x in zip(inner_inputs, xs)}
+            ys = _walk(graph, layer, inner, table)
+        else:
+            convert = table.get(type(layer))
+            if convert is None:
+                raise ExportError(f"export(format='onnx'): no ONNX form for {layer.name} ({type(layer).__name__}); "
+                                  f"the layers export writes are {sorted(c.__name__ for c in table)}")
+            if len(results) != 1:
+                raise ExportError(f"export(format='onnx'): {layer.name} returns {len(results)} tensors; export "
+                                  "takes layers with one output")
+            ys = [convert(graph, layer, xs, shapes)]
+        for t, y in zip(results, ys):
+            values[id(t)] = y
+    return [values[id(t)] for t in outputs]
+
+
+def _signature(inputs, input_signature):
+    """(name, dtype, shape) of each model input, from the model or from `input_signature`."""
+    if input_signature is None:   # any batch size, as Keras's own signature (a Sequential built by a call has one)
+        return [(t.name, np.dtype(t.dtype), (None,) + tuple(t.shape[1:])) for t in inputs]
+    specs = flatten(input_signature)
+    if len(specs) != len(inputs):
+        raise ValueError(f"export: input_signature gives {len(specs)} inputs; the model takes {len(inputs)}")
+    result = []
+    for t, spec in zip(inputs, specs):
+        shape = tuple(None if d is None else int(d) for d in spec.shape)
+        dtype = getattr(spec, "dtype", None) or t.dtype
+        result.append((getattr(spec, "name", None) or t.name, np.dtype(str(dtype).replace("torch.", "")), shape))
+    return result
+
+
+def onnx_model(onnx, model, input_signature=None, opset_version=None):
+    """The ONNX ModelProto of `model`'s inference pass (layers at training=False)."""
+    if opset_version is not None and int(opset_version) < OPSET:
+        raise ValueError(f"export(format='onnx'): opset_version={opset_version}; nn.keras writes opset {OPSET} "
+                         "(its Gelu and LayerNormalization nodes need it)")
+    inputs, outputs = _graph_ends(model)
+    signature = _signature(inputs, input_signature)
+    graph = OnnxGraph(onnx)
+    values = {id(t): name for t, (name, _, _) in zip(inputs, signature)}
+    ys = _walk(graph, model, values, converters())
+    named = []
+    for k, (y, t) in enumerate(zip(ys, outputs)):
+        name = f"output_{k}"
+        graph.nodes.append(onnx.helper.make_node("Identity", [y], [name], name=f"{name}/Identity"))
+        shape = (signature[0][2][0],) + tuple(t.shape[1:]) if signature and signature[0][2] else t.shape
+        named.append((name, np.dtype(t.dtype), shape))
+    return graph.model(signature, named, model.name)
