@@ -17,6 +17,7 @@ was faster, and the direct kernels later took those layers (see conv_choice.py).
 import numpy as np
 
 from .. import split_products
+from ..numpy_kernels import conv_tap_products as tap_products
 from ..numpy_kernels.conv_passes import NumpyPasses
 from . import conv_col2im, conv_depthwise, conv_direct, conv_lanes, conv_winograd, conv_winograd4, simd
 
@@ -157,6 +158,12 @@ class NumbaPasses(NumpyPasses):
         stay with im2col. Other filter sizes (4x4, 5x5, 7x7): every direction at stride 1 and 2, but
         a strided input gradient of fewer than 4 input channels."""
         if out_hw is None:
+            return False
+        if w_shape[0] == 1 and direction != "grad_input" and tap_products.prefers(direction, x_shape, w_shape, out_hw):
+            # one output channel fills a quarter of the direct tiles' four; the taps' products won (one
+            # thread, forward / weight gradient, ms): b64 128->1 7x7 28x28 71 / 79 against direct's 129 / 139,
+            # b64 32->1 5x5 13 / 8.5 against 22 / 23, b16 64->1 3x3 64x64 15 / 16 against 20 / 18 (at two
+            # output channels 99 / 88 against 128 / 138, at four 173 / 160 against 126 / 126)
             return False
         if tuple(dilation) != (1, 1):      # the lanes kernels, where they apply (else im2col's 3x)
             return True

@@ -2,7 +2,8 @@
 the shape (conv_choice.py says which and why): pointwise products for 1x1 filters, shifted
 multiply-adds for depthwise filters, compiled direct convolutions where a device has them (`numba`),
 Winograd F(4x4, 3x3) (or F(2x2, 3x3) for dtypes other than float32/float64) for large 3x3 stride-1
-layers, im2col otherwise (in a batch-last layout for small convolutions).
+layers, the taps' products first for layers with few output channels, im2col otherwise (in a batch-last
+layout for small convolutions).
 
 Every algorithm reads and writes NCHW arrays as they are (no layout changes), and works through the
 batch in chunks whose buffers stay under conv_choice.WORKSPACE_BYTES (im2col's: cache-sized). Geometry
@@ -15,7 +16,7 @@ import numpy as np
 from ..array_kernels import conv_pointwise as pointwise
 from ..array_kernels.conv import check_gy, geometry
 from ..array_kernels.conv_depthwise import is_depthwise
-from . import conv_choice, conv_im2col, conv_im2col_chwn, conv_winograd
+from . import conv_choice, conv_im2col, conv_im2col_chwn, conv_tap_products, conv_winograd
 from .conv_passes import NUMPY_PASSES
 
 
@@ -31,7 +32,7 @@ def _per_group(direction, x_shape, w_shape, out_hw, stride, padding, dilation, g
     names = conv_choice.applicable(direction, one_x, one_w, stride, padding, dilation, 1, passes, dtype)
     pick = conv_choice.heuristic(names, one_x, one_w, out_hw, dtype.itemsize, direction, passes, tuple(stride),
                                  tuple(dilation))
-    return pick not in ("im2col", "im2col_chwn", "pointwise")
+    return pick not in ("im2col", "im2col_chwn", "pointwise", "tap_products")
 
 
 def _slices(total, groups):
@@ -69,6 +70,7 @@ def conv2d(x, w, stride, padding, dilation, groups, passes=NUMPY_PASSES):
         "winograd": lambda: conv_winograd.forward(x, w, padding, conv_winograd.minimal2(passes)),
         "winograd4": lambda: conv_winograd.forward(x, w, padding, passes.winograd4,
                                                     workspace=_tile_workspace(passes.winograd4)),
+        "tap_products": lambda: conv_tap_products.conv2d(x, w, (ho, wo), stride, padding, dilation),
         "im2col_chwn": lambda: conv_im2col_chwn.conv2d(x, w, (ho, wo), stride, padding, dilation, groups),
         "im2col": lambda: conv_im2col.conv2d(x, w, (ho, wo), stride, padding, dilation, groups,
                                              conv_choice.im2col_chunk_bytes()),
@@ -96,6 +98,7 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, passes
         "winograd": lambda: conv_winograd.grad_weight(gy, x, padding, conv_winograd.minimal2(passes)),
         "winograd4": lambda: conv_winograd.grad_weight(gy, x, padding, passes.winograd4,
                                                         _tile_workspace(passes.winograd4)),
+        "tap_products": lambda: conv_tap_products.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation),
         "im2col_chwn": lambda: conv_im2col_chwn.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation,
                                                                    groups),
         "im2col": lambda: conv_im2col.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups,

@@ -5,7 +5,9 @@ Algorithms (each in its own module): `pointwise` (1x1, no padding: one product p
 `direct` (numba only: compiled direct convolutions, groups 1, no dilation, numba_kernels/conv_direct.py),
 `winograd` (3x3, stride 1, dilation 1, groups 1: F(2x2, 3x3), 2.25x fewer multiplications),
 `winograd4` (the same layers, float32/float64: F(4x4, 3x3), 4x fewer multiplications, float32
-error up to 2e-5 of the largest magnitude against F(2x2)'s 1e-6), and im2col for everything else:
+error up to 2e-5 of the largest magnitude against F(2x2)'s 1e-6), `tap_products` (forward and weight
+gradient of one-group layers with few output channels: the taps' products first, no column matrix,
+conv_tap_products.py), and im2col for everything else:
 `im2col_chwn` (batch-last layout, one product) for small stride-1 images (at most CHWN_MAX_PIXELS
 output pixels) while the whole column matrix is under SMALL_COLUMN_BYTES, `im2col` (NCHW, no transposes,
 cache-sized batch chunks, shifted-row columns for stride-1 layers with little padding:
@@ -103,8 +105,9 @@ import os
 import time
 
 from ..array_kernels.conv_depthwise import is_depthwise
+from . import conv_tap_products as tap_products
 
-ALGORITHMS = ("pointwise", "depthwise", "direct", "winograd4", "winograd", "im2col_chwn", "im2col")
+ALGORITHMS = ("pointwise", "depthwise", "direct", "winograd4", "winograd", "tap_products", "im2col_chwn", "im2col")
 SMALL_COLUMN_BYTES = 2 ** 24
 #: the batch-last layout only pays for its transposes on small images (LeNet's 10x10, ResNet's 8x8)
 CHWN_MAX_PIXELS = 144
@@ -162,6 +165,8 @@ def applicable(direction, x_shape, w_shape, stride, padding, dilation, groups, p
         if minimal4 is not None and dtype is not None and minimal4.applies(dtype):
             names.append("winograd4")
         names.append("winograd")
+    if groups == 1 and direction != "grad_input":
+        names.append("tap_products")
     return names + ["im2col_chwn", "im2col"]
 
 
@@ -187,6 +192,8 @@ def heuristic(names, x_shape, w_shape, out_hw=None, itemsize=4, direction="forwa
             continue
         if name == "winograd" and (min(x_shape[1], w_shape[0]) < min_channels[direction] or out_hw is None
                                    or out_hw[0] * out_hw[1] < min_pixels):
+            continue
+        if name == "tap_products" and (out_hw is None or not tap_products.prefers(direction, x_shape, w_shape, out_hw)):
             continue
         if name == "im2col_chwn" and (out_hw is None or out_hw[0] * out_hw[1] > CHWN_MAX_PIXELS or max(stride) > 1
                                       or _column_bytes(x_shape, w_shape, out_hw, itemsize) >= SMALL_COLUMN_BYTES):
