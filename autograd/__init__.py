@@ -279,6 +279,8 @@ _C.DisableTorchFunction = overrides.DisableTorchFunction
 _C._disabled_torch_function_impl = overrides._disabled_torch_function_impl
 for _namespace in (_sys.modules[__name__], linalg, special, fft):
     overrides.register_namespace(_namespace)
+overrides.register_engine(grad, ("outputs", "inputs"), _sys.modules[__name__], autograd)
+overrides.register_engine(autograd.backward, ("tensors", "inputs"), autograd)
 
 # PyTorch's dtype names (and its range); kept out of __all__ so that `from autograd import *` never hides
 # Python's float/int/bool/range

@@ -22,10 +22,14 @@ enabled_types = set()
 #: called with each such subclass as it is defined (overrides.py installs the dispatch of calls from here)
 on_enabled = []
 _OWN_PACKAGES = ("autograd", "nn")
+#: the calls whose results the default __torch_function__ leaves as they are (PyTorch's default "nowrap" functions:
+#: the getters of `grad` and `_base`; overrides.py puts them here when it makes the properties dispatch)
+not_wrapped = []
 
 
 class _State(threading.local):
     disabled = 0   # > 0 inside DisableTorchFunctionSubclass (and while a default __torch_function__ runs func)
+    modes_off = 0   # > 0 inside DisableTorchFunction, which turns off TorchFunctionModes too
 
 
 state = _State()
@@ -52,7 +56,17 @@ class DisableTorchFunctionSubclass:
         return False
 
 
-DisableTorchFunction = DisableTorchFunctionSubclass   # no torch function modes here: the two are one
+class DisableTorchFunction(DisableTorchFunctionSubclass):
+    """torch._C.DisableTorchFunction: inside it, neither subclasses' __torch_function__ nor the TorchFunctionModes
+    entered see calls."""
+
+    def __enter__(self):
+        state.modes_off += 1
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        state.modes_off -= 1
+        return super().__exit__(*exc)
 
 
 def takes_part(cls):
@@ -125,6 +139,8 @@ def default_torch_function(cls, func, types, args=(), kwargs=None):
         return NotImplemented
     with DisableTorchFunctionSubclass():
         result = func(*args, **kwargs)
+    if func in not_wrapped:
+        return result
     return convert(result, cls)
 
 
