@@ -128,5 +128,10 @@ class NumpyBackend(Backend):
             return None
         return recurrence.recurrence_forward(mode, gx, h0, c0, w_hh, b_hh, bool(reverse))
 
+    def recurrence_forward_inputs(self, mode, x2, w2, h0, c0, w_hh, reverse):
+        if not recurrence.takes(x2, w2, h0, c0, w_hh):
+            return None
+        return recurrence.recurrence_forward_inputs(mode, x2, w2, h0, c0, w_hh, bool(reverse))
+
     def recurrence_backward(self, mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, reverse):
         return recurrence.recurrence_backward(mode, gy, gh_n, gc_n, ys, cs, h0, c0, cache, w_hh, bool(reverse))
