@@ -17,6 +17,7 @@ import autograd as ag
 from autograd.bf16_dtype import is_bf16
 from autograd import Tensor
 from autograd.errors import UnsupportedDtypeError
+from autograd.function import named
 from autograd.ops.dims import check_tensor
 
 from ._args import pair
@@ -137,6 +138,7 @@ def _fractional_max_pool(op, spatial, input, kernel_size, output_size, output_ra
     index = index.reshape(n, c, *out)
     if input.ndim == spatial + 1:
         y, index = y.squeeze(0), index.squeeze(0)
+    y = named(y, f"FractionalMaxPool{spatial}DBackward0")   # PyTorch's one node, batched or not
     return (y, index) if return_indices else y
 
 
