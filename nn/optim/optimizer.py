@@ -17,6 +17,7 @@ from ._profiled_step import wrap_class
 from ._step_hooks import (_register, hook_class, hooks_of, register_optimizer_step_post_hook,  # noqa: F401
                           register_optimizer_step_pre_hook)
 from ._step_state import restore as restore_scalar
+from . import _state_dict_hooks
 
 # Options a param group may carry besides the optimiser's own: 'initial_lr' is set by lr schedulers.
 _BOOKKEEPING = ("params", "initial_lr")
@@ -107,6 +108,7 @@ class Optimizer:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         hook_class(cls)   # step pre/post hooks run around the step ...
+        _state_dict_hooks.hook_class(cls)   # state_dict hooks around the outermost (load_)state_dict
         wrap_class(cls)   # ... and profiles show both as 'Optimizer.step#<Class>.step', as PyTorch's
 
     def __init__(self, params, defaults):
@@ -143,6 +145,23 @@ class Optimizer:
     def register_step_post_hook(self, hook):
         """Call hook(optimizer, args, kwargs) after each step; returns a handle whose .remove() unregisters it."""
         return _register(hooks_of(self, "post"), hook)
+
+    def register_state_dict_pre_hook(self, hook, prepend=False):
+        """Call hook(optimizer) before each state_dict() (first of them when `prepend`); returns a handle whose
+        .remove() unregisters it."""
+        return _state_dict_hooks.register(self, "state_dict_pre", hook, prepend)
+
+    def register_state_dict_post_hook(self, hook, prepend=False):
+        """Call hook(optimizer, state_dict) after each state_dict(); a dict it returns is returned instead."""
+        return _state_dict_hooks.register(self, "state_dict_post", hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook, prepend=False):
+        """Call hook(optimizer, state_dict) before each load_state_dict(); a dict it returns is loaded instead."""
+        return _state_dict_hooks.register(self, "load_state_dict_pre", hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook, prepend=False):
+        """Call hook(optimizer) after each load_state_dict()."""
+        return _state_dict_hooks.register(self, "load_state_dict_post", hook, prepend)
 
     # ----- param groups ------------------------------------------------------------------------
     def add_param_group(self, param_group):
@@ -488,4 +507,5 @@ def _real_view(p):
 
 
 hook_class(Optimizer)   # the base step and zero_grad, which most optimizers inherit
+_state_dict_hooks.hook_class(Optimizer)
 wrap_class(Optimizer)
