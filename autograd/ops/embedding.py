@@ -48,13 +48,14 @@ class Embedding(Function):
 
 def _sparse_weight_grad(ctx, indices, gy):
     """The weight's gradient as a sparse COO tensor: one entry per lookup (repeats are summed when it is
-    coalesced), the padding row's left out, each divided by its index's count with scale_grad_by_freq."""
+    coalesced), the padding row's left out. With scale_grad_by_freq, PyTorch's RuntimeError (it has no sparse
+    form of the scaling)."""
     xp, shape = ctx.xp, ctx.weight_shape
+    if ctx.scale_grad_by_freq:
+        raise RuntimeError(f"embedding_backward: scale_grad_by_freq not supported with sparse gradients (weight "
+                           f"{tuple(shape)}); use sparse=False, or scale_grad_by_freq=False")
     flat = indices.reshape(-1).astype(np.int64)
     rows = gy.reshape((-1,) + shape[1:])
-    if ctx.scale_grad_by_freq:
-        counts = xp.bincount(flat, minlength=shape[0])
-        rows = rows / counts[flat].astype(rows.dtype)[:, None]
     if ctx.padding_idx is not None:
         keep = flat != ctx.padding_idx
         flat, rows = flat[keep], rows[keep]

@@ -83,6 +83,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         if per_sample_weights.dtype != weight.dtype:
             raise TypeError(f"{op}: per_sample_weights is {per_sample_weights.dtype} but weight is {weight.dtype}; "
                             "convert one to the other")
+    if mode == "max" and sparse:   # PyTorch's ValueError: a bag's max has no sparse gradient there
+        raise ValueError(f"max mode does not support sparse weights ({op}, weight {tuple(weight.shape)}); use "
+                         "sparse=False, or mode='sum' / 'mean'")
     flat, starts, stops = _bags(op, input, offsets, include_last_offset)
     rows = embedding(flat, weight, None, max_norm, norm_type, scale_grad_by_freq, sparse)
     if per_sample_weights is not None:
