@@ -67,7 +67,7 @@ DOUBLE_BACKWARD = {
     "ProdBackward0": "MulBackward0", "ProdBackward1": "MulBackward0", "CumprodBackward0": "DivBackward0",
     "LogcumsumexpBackward0": "SubBackward0",
     "MishBackward0": "MulBackward0", "HardswishBackward0": "HardswishBackwardBackward0",
-    "GluBackward0": "GluBackwardBackward0",
+    "GluBackward0": "GluBackwardBackward0", "RreluWithNoiseBackward0": "RreluWithNoiseBackwardBackward0",
 }
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from .creation import ones
 from .dtypes import complex_dtype_of
+from .function import named
 from .ops.complex_ops import view_as_real
 from .ops.dims import check_tensor
 from .ops.fft_ops import FFTn, IRFFTn, RFFTn
@@ -206,9 +207,10 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
         spectrum = RFFTn.apply(frames, (2,), norm)
     else:
         spectrum = FFTn.apply(frames.astype(complex_dtype_of(frames.dtype)), (2,), norm, False)
-    spectrum = transpose(spectrum, 1, 2)                               # (B, N, T)
+    # PyTorch's stft ends in the in-place transpose_ and squeeze_, whose nodes it shows
+    spectrum = named(transpose(spectrum, 1, 2), "TransposeBackward1")   # (B, N, T)
     if not batched:
-        spectrum = squeeze(spectrum, 0)
+        spectrum = named(squeeze(spectrum, 0), "SqueezeBackward4")
     return spectrum if complex_result else view_as_real(spectrum)
 
 
