@@ -1,5 +1,6 @@
 """torch.autograd.Variable, the legacy wrapper: calling it gives a plain Tensor, and every Tensor is an
 instance of it, as in PyTorch."""
+from . import engine
 from .tensor import Tensor
 
 
@@ -21,3 +22,16 @@ class Variable(metaclass=_VariableMeta):
             raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}; wrap it with "
                             "ag.tensor(...) first")
         return data.detach().requires_grad_(bool(requires_grad))
+
+
+class _ExecutionEngine:
+    """torch.autograd.Variable._execution_engine, the backward engine as user code reaches it: hooks call its
+    queue_callback to run a function once the backward pass now running has finished."""
+
+    @staticmethod
+    def queue_callback(fn):
+        """Run `fn()` once when the backward pass now running has finished."""
+        engine.queue_callback(fn)
+
+
+Variable._execution_engine = _ExecutionEngine()
