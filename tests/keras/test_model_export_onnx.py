@@ -166,3 +166,27 @@ def test_keras_writes_the_same_input_names_and_dims(tmp_path):
         shown.append([(i.name, [d.dim_param or d.dim_value for d in i.type.tensor_type.shape.dim])
                       for i in graph.input])
     assert shown[0] == shown[1] == [("feats", ["batch", 6])]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: L.LSTM(5), lambda: L.LSTM(5, return_sequences=True), lambda: L.GRU(4),
+    lambda: L.GRU(4, reset_after=False, return_sequences=True), lambda: L.SimpleRNN(3, activation="relu"),
+    lambda: L.Bidirectional(L.LSTM(3, return_sequences=True)), lambda: L.Bidirectional(L.GRU(3), merge_mode="sum"),
+    lambda: L.Bidirectional(L.SimpleRNN(2), merge_mode="ave")])
+def test_recurrent_layers(make, tmp_path):
+    keras.utils.set_random_seed(6)
+    rng = np.random.default_rng(6)
+    layer = make()
+    model = keras.Sequential([keras.Input((7, 4)), layer, L.Dense(2)])
+    model.compile("adam", "mse")
+    model.fit(rng.normal(size=(8, 7, 4)).astype("float32"), rng.normal(size=(8, 2) if not
+              layer.get_config().get("return_sequences", getattr(getattr(layer, "forward_layer", None), "return_sequences", False))
+              else (8, 7, 2)).astype("float32"), epochs=1, verbose=0)   # biases away from their initial values
+    _check(model, rng.normal(size=(3, 7, 4)).astype("float32"), tmp_path)
+
+
+def test_a_masked_embedding_is_refused(tmp_path):
+    model = keras.Sequential([keras.Input((5,), dtype="int32"), L.Embedding(9, 3, mask_zero=True), L.LSTM(2)])
+    model(np.ones((1, 5), "int32"))
+    with pytest.raises(ValueError, match="mask_zero=True"):
+        model.export(tmp_path / "m.onnx", format="onnx")

@@ -247,6 +247,9 @@ def concatenate(graph, layer, xs, shapes):
 
 
 def embedding(graph, layer, xs, shapes):
+    if layer.get_config().get("mask_zero"):   # the layers after it would read a mask the file does not carry
+        raise ExportError(f"export(format='onnx'): {layer.name} is an Embedding(mask_zero=True); the layers after "
+                          "it skip masked steps, which the ONNX file cannot; export a model without the mask")
     return graph.op("Gather", [graph.constant(_array(layer.embeddings), f"{layer.name}/embeddings"), xs[0]],
                     layer.name, axis=0)
 
@@ -317,7 +320,9 @@ def converters():
     """Layer class -> converter, for the built-in layers export knows (exact classes: a subclass of the user's
     may compute something else, so it is refused)."""
     from .. import layers as L
+    from .onnx_recurrent import bidirectional, recurrent
     table = {
+        L.LSTM: recurrent, L.GRU: recurrent, L.SimpleRNN: recurrent, L.Bidirectional: bidirectional,
         L.Dense: dense,
         L.Conv1D: conv, L.Conv2D: conv, L.Conv3D: conv,
         L.DepthwiseConv1D: depthwise_conv, L.DepthwiseConv2D: depthwise_conv,
