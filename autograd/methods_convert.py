@@ -61,10 +61,12 @@ def dim(self):
     return self._data.ndim
 
 
-def parse_to(args, kwargs):
-    """(device or None, dtype or None) from the forms of PyTorch's Tensor.to."""
+def parse_to(args, kwargs, op="to", depth=1):
+    """(device or None, dtype or None) from the forms of PyTorch's Tensor.to; a dtype name ('float32') from the
+    user's code is refused, as PyTorch reads a string as a device (`op` names the method, called `depth` frames
+    above this function)."""
     device = kwargs.pop("device", None)
-    dtype = kwargs.pop("dtype", None)
+    dtype = check_dtype_arg(op, kwargs.pop("dtype", None), depth, numpy_types=False, error=DtypeError)
     kwargs.pop("non_blocking", None)
     kwargs.pop("copy", None)
     kwargs.pop("memory_format", None)
@@ -82,11 +84,24 @@ def parse_to(args, kwargs):
                 dtype = np.dtype(a)
             except TypeError:
                 if names_bf16(a):   # the name, before ml_dtypes (imported on first use) registered it
+                    _refuse_dtype_name(op, a, depth + 1)
                     dtype = bfloat16_dtype("to")
                     continue
                 raise DtypeError(f"to: {a!r} is neither a device ('cpu', 'numba', 'cuda:0') nor a dtype "
-                                 "(ag.float32, 'float64', ...)") from None
+                                 "(ag.float32, ...)") from None
+            if isinstance(a, str):
+                _refuse_dtype_name(op, a, depth + 1)
     return device, dtype
+
+
+def _refuse_dtype_name(op, name, depth):
+    """DtypeError (a RuntimeError, as PyTorch's invalid device string) for a dtype name given to `op` where a device
+    or dtype goes, from the user's code (nn.keras passes Keras's dtype names)."""
+    try:
+        check_dtype_arg(op, name, depth, error=DtypeError)
+    except DtypeError:
+        raise DtypeError(f"{op}(): invalid device string: {name!r}; a string names a device ('cpu', 'cuda:0'), for a "
+                         f"dtype pass the dtype itself, e.g. {op}({torch_spelling(name)})") from None
 
 
 def to(self, *args, **kwargs):

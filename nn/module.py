@@ -136,7 +136,7 @@ def _parse_module_to(args, kwargs):
         raise TypeError(f"Module.to: too many positional arguments ({len(args)}): give a device, a dtype, both, "
                         f"or a tensor")
     args = [a.device if isinstance(a, Tensor) and a.dtype.kind not in _FLOAT_KINDS else a for a in args]
-    device, dtype = parse_to(args, dict(kwargs))
+    device, dtype = parse_to(args, dict(kwargs), "Module.to", 2)
     if dtype is not None and np.dtype(dtype).kind not in _FLOAT_KINDS:
         raise TypeError(f"Module.to only accepts floating point or complex dtypes, got {np.dtype(dtype)} (as "
                         f"PyTorch; cast integer buffers yourself)")

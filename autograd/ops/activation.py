@@ -16,6 +16,7 @@ from .dims import check_tensor, dim_or, normalize
 from .elementwise import _floating, maximum
 from .no_derivative import underived
 from .torch_half_log_softmax import half_log_softmax_lastdim
+from .dtype_args import check_dtype_arg
 
 
 _GELU_K = math.sqrt(2.0 / math.pi)
@@ -305,10 +306,10 @@ def _softmax(op, input, dim, dtype, axis, log):
 @nested_dispatch
 def softmax(input, dim=None, dtype=None, *, axis=None):
     """exp(x) normalised to sum to 1 along `dim` (default the last; stable for large inputs)."""
-    return _softmax("softmax", input, dim, dtype, axis, False)
+    return _softmax("softmax", input, dim, check_dtype_arg("softmax", dtype), axis, False)
 
 
 @nested_dispatch
 def log_softmax(input, dim=None, dtype=None, *, axis=None):
     """log(softmax(x)) along `dim`, computed without overflow or log(0)."""
-    return _softmax("log_softmax", input, dim, dtype, axis, True)
+    return _softmax("log_softmax", input, dim, check_dtype_arg("log_softmax", dtype), axis, True)

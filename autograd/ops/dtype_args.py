@@ -1,8 +1,8 @@
 """PyTorch's refusal of a `dtype=` argument that is not a dtype: a string ('float32'), which NumPy would read as a
-dtype without a word. deepgrad's dtypes (ag.float32, ...) and Python's float, int, bool and complex stay accepted,
-as torch takes them; so do NumPy scalar types (np.float32), which deepgrad's own modules pass (Tensor.type refuses
-them, as PyTorch's). The refusal is for the user's own calls: nn.keras speaks Keras, whose dtypes are names
-('float32', a Keras Variable's dtype), and its layers and ops hand those names to these functions."""
+dtype without a word, and a NumPy scalar type (np.float32). deepgrad's dtypes (ag.float32, ...: NumPy dtype
+objects) and Python's float, int, bool and complex stay accepted, as torch takes them. The refusal is for the user's
+own calls: nn.keras speaks Keras, whose dtypes are names ('float32', a Keras Variable's dtype), and its layers and
+ops hand those names to these functions; autograd and nn pass NumPy scalar types to each other's functions."""
 import sys
 
 import numpy as np
@@ -28,22 +28,54 @@ def is_refused(dtype):
     return isinstance(dtype, type) and issubclass(dtype, np.generic)
 
 
-def _called_from_nn():
-    """Whether the nearest caller outside the autograd package is deepgrad's own nn package (nn.keras above all)."""
-    frame = sys._getframe(2)
-    while frame is not None:
-        module = frame.f_globals.get("__name__", "")
-        if module != "autograd" and not module.startswith("autograd."):
-            return module == "nn" or module.startswith("nn.")
+def _module_of(frame):
+    return frame.f_globals.get("__name__", "")
+
+
+def _passes_calls_on(frame):
+    """Whether `frame` is a wrapper that only hands a call on: torch-function dispatch, nested-tensor dispatch (its
+    wrappers are compiled from source, with a module of no name), out= handling, functools."""
+    return (_module_of(frame) in ("autograd.overrides", "autograd.nested_dispatch", "autograd.ops.out", "functools")
+            or frame.f_code.co_filename.startswith("<nested_dispatch"))
+
+
+def _in_package(module, package):
+    return module == package or module.startswith(package + ".")
+
+
+def _caller(depth):
+    """The frame that called the public function `depth` frames above the caller of check_dtype_arg."""
+    return sys._getframe(depth + 4)   # past _caller, its asker, check_dtype_arg and the public function
+
+
+def _called_from_nn(depth):
+    """Whether the nearest caller of the public function outside the autograd package is deepgrad's own nn package
+    (nn.keras above all)."""
+    frame = _caller(depth)
+    while frame is not None and (_in_package(_module_of(frame), "autograd") or _passes_calls_on(frame)):
         frame = frame.f_back
-    return False
+    return frame is not None and _in_package(_module_of(frame), "nn")
 
 
-def check_dtype_arg(op, dtype):
-    """`dtype` as given when PyTorch takes it as a dtype; TypeError naming `op` and the fix for a string given by the
-    user's code (deepgrad's nn package passes Keras's dtype names). A NumPy scalar type, which PyTorch refuses too,
-    stays accepted: deepgrad's own code passes np.float32 and the like."""
-    if isinstance(dtype, str) and not _called_from_nn():
-        raise TypeError(f"{op}(): argument 'dtype' must be torch.dtype, not {_shown(dtype)}; pass the dtype itself, "
-                        f"e.g. dtype={torch_spelling(dtype)}")
+def _called_by_user(depth):
+    """Whether the public function was called directly by code outside deepgrad (autograd and nn pass NumPy
+    scalar types to each other's functions)."""
+    frame = _caller(depth)
+    while frame is not None and _passes_calls_on(frame):
+        frame = frame.f_back
+    return frame is not None and not (_in_package(_module_of(frame), "autograd")
+                                      or _in_package(_module_of(frame), "nn"))
+
+
+def check_dtype_arg(op, dtype, depth=0, numpy_types=True, error=TypeError):
+    """`dtype` as given when PyTorch takes it as a dtype; `error` (TypeError) naming `op` and the fix for a string
+    given by the user's code (deepgrad's nn package passes Keras's dtype names), and, with `numpy_types`, for a
+    NumPy scalar type (np.float32) the user's code passed directly (deepgrad's own code passes them). `depth` is
+    the number of frames between the public function and this call (helpers it calls the check through)."""
+    if isinstance(dtype, str) and not _called_from_nn(depth):
+        raise error(f"{op}(): argument 'dtype' must be torch.dtype, not {_shown(dtype)}; pass the dtype itself, "
+                    f"e.g. dtype={torch_spelling(dtype)}")
+    if numpy_types and is_refused(dtype) and _called_by_user(depth):
+        raise error(f"{op}(): argument 'dtype' must be torch.dtype, not {_shown(dtype)}; pass torch's dtype, "
+                    f"e.g. dtype={torch_spelling(dtype)}")
     return dtype

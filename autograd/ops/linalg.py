@@ -18,6 +18,7 @@ from .elementwise import _promote
 from .dims import check_tensor, resolve
 from .linalg_norms import LinalgVectorNorm
 from .reduction import _axes, _check_dims
+from .dtype_args import check_dtype_arg
 from ..errors import DtypeError, IndexShapeError, ShapeError
 
 
@@ -167,6 +168,7 @@ def norm(input, p="fro", dim=None, keepdim=False, *, ord=None, axis=None, keepdi
     nonzeros) or any other number, negative ones included, as torch.norm.
     """
     check_tensor("norm", input)
+    check_dtype_arg("norm", dtype)
     p = p if ord is None else ord
     dim, keepdim = resolve("norm", dim, axis, keepdim, keepdims)
     _check_dims("norm", dim, input.ndim)

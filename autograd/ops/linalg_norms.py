@@ -12,6 +12,7 @@ import numpy as np
 
 from ..function import Function, named
 from .dims import check_tensor, every_dim_if_empty, normalize
+from .dtype_args import check_dtype_arg
 from .elementwise import abs as _abs, where
 from .linalg_checks import check_matrix
 from .linalg_solve import inv_ex
@@ -92,7 +93,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """The ord-norm of x over `dim` (int or tuple; None: every element), as a vector: ord any real number,
     inf (largest |x|), -inf (smallest), 0 (count of nonzeros). Computed in `dtype` when given."""
     op = "linalg.vector_norm"
-    x = _float_input(op, x, "x", dtype)
+    x = _float_input(op, x, "x", check_dtype_arg(op, dtype))
     if isinstance(ord, bool) or not isinstance(ord, numbers.Real):
         raise TypeError(f"{op}: ord must be a number (inf included), got {ord!r}; for matrix norms such as 'fro' "
                         "or 'nuc' use linalg.matrix_norm")
@@ -117,7 +118,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     singular values), 2 / -2 (largest / smallest singular value), 1 / -1 (largest / smallest column sum of |A|),
     inf / -inf (largest / smallest row sum of |A|). Computed in `dtype` when given."""
     op = "linalg.matrix_norm"
-    A = _float_input(op, A, "A", dtype)
+    A = _float_input(op, A, "A", check_dtype_arg(op, dtype))
     if A.ndim < 2:
         raise ShapeError(f"{op}: A must have at least 2 dimensions, got shape {tuple(A.shape)}; use "
                          "linalg.vector_norm for vectors")
@@ -146,6 +147,7 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     with dim a pair (or ord given for a 2-D A) the matrix norm; with neither, the 2-norm of all elements."""
     op = "linalg.norm"
     check_tensor(op, A, "A")
+    check_dtype_arg(op, dtype)
     if dim is not None:
         dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
         if len(dims) == 1:

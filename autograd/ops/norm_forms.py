@@ -5,6 +5,7 @@ deepgrad's norm computed it before (the same numbers PyTorch gives for one or tw
 import numbers
 
 from .dims import check_tensor, every_dim_if_empty
+from .dtype_args import check_dtype_arg
 from .linalg import norm as _vector_norm
 from .linalg_norms import matrix_norm
 
@@ -14,6 +15,7 @@ def norm(input, p="fro", dim=None, keepdim=False, *, ord=None, axis=None, keepdi
     p='nuc' the nuclear norm of the matrices in the two dims `dim` (a 2-D input's own dims when None),
     differentiable (gradient U V^H from the SVD), real or complex input."""
     check_tensor("norm", input)
+    check_dtype_arg("norm", dtype)
     dim = every_dim_if_empty(dim)
     chosen = p if ord is None else ord
     over = dim if dim is not None else axis

@@ -16,6 +16,7 @@ from ..return_types import return_type
 from ..tensor import Tensor
 from ..nested_dispatch import nested_dispatch
 from .dims import check_tensor, every_dim_if_empty, normalize, resolve
+from .dtype_args import check_dtype_arg
 from .no_grad_op import no_grad_op
 from .elementwise import add, maximum, minimum, sqrt
 from .indexing import take_along_axis
@@ -79,6 +80,7 @@ def _expand(g, shape, axes, keepdims):
 class Sum(Function):
     def forward(ctx, x, axis=None, keepdims=False, dtype=None):
         ctx.shape = x.shape
+        ctx.dim = axis   # as given (grad_fn._saved_dim shows it so)
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
         if ctx.xp is np:   # NumPy's ufunc itself: its warnings (inf + -inf) then come from here, where autograd
@@ -94,6 +96,7 @@ class Sum(Function):
 class Mean(Function):
     def forward(ctx, x, axis=None, keepdims=False):
         ctx.shape = x.shape
+        ctx.dim = axis   # as given (grad_fn._saved_dim shows it so)
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
         ctx.count = int(np.prod([x.shape[a] for a in ctx.axes])) if ctx.axes else 1
@@ -292,6 +295,7 @@ MinResult = return_type("min", ["values", "indices"])
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Sum over `dim` (an int or tuple; None: all dims); in `dtype` if given, else integer and bool input sums
     to int64 (uint8 too, as PyTorch), floating input to its own dtype."""
+    check_dtype_arg("sum", dtype)
     dim, keepdim = _reduction_args("sum", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
@@ -312,6 +316,7 @@ def _accumulated(input, dtype):
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Arithmetic mean over `dim`; integer and bool input need a floating `dtype` (as PyTorch: DtypeError
     otherwise)."""
+    check_dtype_arg("mean", dtype)
     dim, keepdim = _reduction_args("mean", input, every_dim_if_empty(dim), axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)
@@ -460,6 +465,7 @@ def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 @nested_dispatch
 def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Product over `dim` (gradient exact even with zeros)."""
+    check_dtype_arg("prod", dtype)
     dim, keepdim = _reduction_args("prod", input, dim, axis, keepdim, keepdims)
     if dtype is not None:
         input = input.astype(dtype)

@@ -5,6 +5,7 @@ from ..errors import UnsupportedDtypeError
 from ..function import Function
 from ..tensor import Tensor
 from .dims import check_tensor, normalize, required_dim
+from .dtype_args import check_dtype_arg
 
 
 class Cumsum(Function):
@@ -82,6 +83,7 @@ def _zero_d(input, dtype):
 def cumsum(input, dim=None, *, dtype=None, axis=None):
     """Running sum along `dim` (integers accumulate in int64, as PyTorch)."""
     check_tensor("cumsum", input)
+    check_dtype_arg("cumsum", dtype)
     dim = required_dim("cumsum", dim, axis)
     normalize("cumsum", dim, input.ndim)
     if input.ndim == 0:
@@ -92,6 +94,7 @@ def cumsum(input, dim=None, *, dtype=None, axis=None):
 def cumprod(input, dim=None, *, dtype=None, axis=None):
     """Running product along `dim` (its gradient is exact where the input has zeros)."""
     check_tensor("cumprod", input)
+    check_dtype_arg("cumprod", dtype)
     dim = required_dim("cumprod", dim, axis)
     normalize("cumprod", dim, input.ndim)
     if input.ndim == 0:

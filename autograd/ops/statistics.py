@@ -26,6 +26,7 @@ from .rounding import isnan
 from .shape import flatten, reshape, squeeze, unsqueeze
 from .sorting import argsort
 from .torch_quickselect import kth_indices
+from .dtype_args import check_dtype_arg
 
 MedianResult = return_type("median", ["values", "indices"])
 CummaxResult = return_type("cummax", ["values", "indices"])
@@ -293,6 +294,7 @@ def aminmax(input, *, dim=None, keepdim=False, axis=None, keepdims=None):
 def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """The sum treating nan as 0 (their gradient is 0)."""
     check_tensor("nansum", input)
+    check_dtype_arg("nansum", dtype)
     dim, keepdim = resolve("nansum", dim, axis, keepdim, keepdims)
     if complex_forms.active:
         complex_forms.refuse("nansum", input)
@@ -303,6 +305,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=No
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """The mean of the non-nan elements (nan where a slice holds only nans)."""
     check_tensor("nanmean", input)
+    check_dtype_arg("nanmean", dtype)
     dim, keepdim = resolve("nanmean", dim, axis, keepdim, keepdims)
     if input.dtype.kind != "f" and not is_bf16(input.dtype):
         raise DtypeError(f"nanmean: expects a float tensor, got {input.dtype}; convert it with .float()")

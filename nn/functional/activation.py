@@ -18,6 +18,7 @@ from autograd.ops.self_gated import Hardswish, Mish
 from autograd.ops.activation_forms import SELU_ALPHA as _SELU_ALPHA  # noqa: F401  (nn/functional/dropout.py)
 from autograd.ops.activation_forms import SELU_SCALE as _SELU_SCALE  # noqa: F401
 from autograd.ops.dims import check_tensor, dim_or, normalize
+from autograd.ops.dtype_args import check_dtype_arg
 from autograd.errors import UnsupportedDtypeError
 from autograd.nested import is_nested
 from autograd.nested_dispatch import nested_dispatch
@@ -201,7 +202,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
     deprecated implicit choice (dim 0 for 0-, 1- and 3-d inputs, else 1), with its warning."""
     if dim is None and axis is None and not is_nested(input) and isinstance(input, ag.Tensor):
         dim = implicit_softmax_dim("softmax", input.ndim, _stacklevel - 1)
-    return _softmax(input, dim, dtype, axis=axis)
+    return _softmax(input, dim, check_dtype_arg("softmax", dtype), axis=axis)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
@@ -210,7 +211,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
     warning."""
     if dim is None and axis is None and not is_nested(input) and isinstance(input, ag.Tensor):
         dim = implicit_softmax_dim("log_softmax", input.ndim, _stacklevel - 1)
-    return _log_softmax(input, dim, dtype, axis=axis)
+    return _log_softmax(input, dim, check_dtype_arg("log_softmax", dtype), axis=axis)
 
 
 @nested_dispatch

@@ -36,7 +36,7 @@ def test_dtype_conversion_and_info_match_pytorch(bf16):
     assert x[0, 1].item() == tx[0, 1].item() and isinstance(x[0, 1].item(), float)
     assert x.type() == tx.type() == "torch.BFloat16Tensor"
     for made in (ag.tensor(data).to(bf16), ag.tensor(data).bfloat16(), ag.tensor(data).type(bf16),
-                 ag.tensor(data).type("torch.BFloat16Tensor"), ag.tensor(data).to("bfloat16"),
+                 ag.tensor(data).type("torch.BFloat16Tensor"), ag.tensor(data).to("cpu", bf16),
                  ag.tensor(data, dtype=ag.float64).to(dtype=bf16)):
         assert made.dtype == bf16 and made.tolist() == tx.tolist()
     assert ag.tensor([1, 2]).to(bf16).tolist() == [1.0, 2.0]

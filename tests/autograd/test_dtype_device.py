@@ -70,7 +70,7 @@ def test_integer_tensor_with_python_numbers(device):
     np.testing.assert_allclose((i / 2).numpy(), [0.5, 1.0, 1.5])
 
 
-@pytest.mark.parametrize("target", [ag.float64, "float64", np.dtype("float64")], ids=["type", "str", "dtype"])
+@pytest.mark.parametrize("target", [ag.float64, float, np.dtype("float64")], ids=["type", "python_float", "dtype"])
 def test_to_another_dtype_keeps_the_gradient_dtype_of_the_leaf(device, target):
     x = ag.tensor([1.0, 2.0], device=device, requires_grad=True)
     y = x.to(target)
