@@ -62,16 +62,28 @@ def _max_norm(max_norm, who):
     return max_norm   # a negative one flips the gradients' sign (and scales them), as PyTorch's does
 
 
+def _norm_type(norm_type, who):
+    """norm_type as a float; for one float() refuses, `who`'s error of float()'s type (None: a TypeError,
+    'foo': a ValueError, as PyTorch's)."""
+    try:
+        return float(norm_type)
+    except (TypeError, ValueError) as exc:
+        error = NormTypeError if isinstance(exc, TypeError) else ValueError
+        raise error(f"{who}: norm_type must be a number (2.0 for the L2 norm) or 'inf', got "
+                    f"{type(norm_type).__name__} {norm_type!r}") from None
+
+
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     """The `norm_type`-norm of the norms of `tensors` (a Tensor or an iterable of them, typically the
     gradients), as a 0-d Tensor in their dtype: the norm clip_grad_norm_ clips by (PyTorch's split of it into
     get_total_norm and clip_grads_with_norm_). `foreach` is accepted for PyTorch's signature."""
+    norm_type = _norm_type(norm_type, "get_total_norm")
     if isinstance(tensors, Tensor):
         tensors = [tensors]
     tensors = [t for t in tensors if t is not None and t.numel() > 0]
     if not tensors:
         return ag.tensor(0.0)
-    return _total_norm(tensors, float(norm_type), error_if_nonfinite, "get_total_norm").to(tensors[0].dtype)
+    return _total_norm(tensors, norm_type, error_if_nonfinite, "get_total_norm").to(tensors[0].dtype)
 
 
 def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
@@ -96,12 +108,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     PyTorch's signature (one path here).
     """
     max_norm = _max_norm(max_norm, "clip_grad_norm_")
-    try:   # checked before the gradients, so that a wrong norm_type fails on the first step, as in PyTorch
-        norm_type = float(norm_type)
-    except (TypeError, ValueError) as exc:   # float(None) is a TypeError, float('foo') a ValueError, as PyTorch's
-        error = NormTypeError if isinstance(exc, TypeError) else ValueError
-        raise error(f"clip_grad_norm_: norm_type must be a number (2.0 for the L2 norm) or 'inf', got "
-                    f"{type(norm_type).__name__} {norm_type!r}") from None
+    norm_type = _norm_type(norm_type, "clip_grad_norm_")   # before the gradients: a wrong one fails at once
     grads = [g for g in _grads(parameters, "clip_grad_norm_") if g.numel() > 0]
     if not grads:
         return ag.tensor(0.0)
