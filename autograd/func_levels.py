@@ -17,6 +17,8 @@ class _Levels(threading.local):
     vmap = 0   # vmaps among them
     forward = 0   # forward-mode ones among them (jvp, jacfwd, linearize), which run a Function's jvp
     forward_jacobian = 0   # autograd.functional's jacobian/hessian with a forward-mode strategy now running
+    #: the innermost running vmap's call of custom Functions' vmap staticmethods (func_vmap.VmapRules), or None
+    vmap_rules = None
 
 
 levels = _Levels()
@@ -41,6 +43,11 @@ def check_function(cls):
     if getattr(cls, "setup_context", None) is None:
         raise RuntimeError("In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, jacrev, "
                            "...), it must override the setup_context staticmethod. For more details, please see "
+                           "https://pytorch.org/docs/main/notes/extending.func.html")
+    if levels.vmap and getattr(cls, "generate_vmap_rule", False) and getattr(cls, "vmap", None) is not None:
+        raise RuntimeError(f"You tried to vmap over {cls.__name__}, but it has both generate_vmap_rule=True and an "
+                           "overridden vmap staticmethod. Please set generate_vmap_rule=False or delete the "
+                           "overridden vmap staticmethod to avoid ambiguity. For more details, please see "
                            "https://pytorch.org/docs/main/notes/extending.func.html")
     if levels.vmap and not getattr(cls, "generate_vmap_rule", False) and getattr(cls, "vmap", None) is None:
         raise RuntimeError(f"You tried to vmap over {cls.__name__}, but it does not have vmap support. Please "
@@ -87,3 +94,13 @@ def _reaches_dual(tensors):
         seen.add(id(node))
         stack.extend(p for p in node.parents if p is not None and not hasattr(p, "_node"))
     return False
+
+
+def vmap_rule_result(cls, args, kwargs):
+    """What the custom Function `cls` applied to `args` gives under the innermost vmap through its own vmap
+    staticmethod (func_vmap.VmapRules), or NotImplemented where it runs per element as any function."""
+    rules = levels.vmap_rules
+    if rules is None or not levels.vmap or getattr(cls, "vmap", None) is None:
+        return NotImplemented
+    check_function(cls)
+    return rules.result(cls, args, kwargs)

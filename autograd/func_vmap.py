@@ -8,12 +8,13 @@ vmap(vmap(f)), grad of a vmapped function) because slicing and stacking are ordi
 A batch of size 0 runs the function once on zeros shaped like one element, to learn the outputs' shapes.
 """
 import functools
+from collections import namedtuple
 from contextlib import nullcontext
 from numbers import Integral
 
 from .creation import zeros
 from .errors import ArgumentKindError, DimRangeError
-from .func_levels import inside
+from .func_levels import inside, levels
 from .func_random import RandomGuard, check_randomness
 from .function import Function, named
 from .grad_mode import is_grad_enabled, no_grad
@@ -257,6 +258,94 @@ def _stack_output(name, i, pieces, out_dim, size, inputs, token=None):
     return out
 
 
+#: what a custom Function's vmap staticmethod is told (torch.func's VmapInfo)
+VmapInfo = namedtuple("VmapInfo", ["batch_size", "randomness"])
+
+
+class VmapRules:
+    """A running vmap's calls of custom Functions' own vmap staticmethods, as torch.func.vmap makes them: a Function
+    applied (while the first element runs) to slices of mapped inputs, and otherwise only to the vmap's unmapped
+    inputs, gets vmap(info, in_dims, *batched inputs) called once on the whole inputs, and each element then takes
+    its slice of the (outputs, out_dims) it returned. A Function given other tensors (computed inside the mapped
+    function, or from outside the vmap call) runs per element instead, as every other function here."""
+
+    def __init__(self, leaves, dims, elements, randomness):
+        self.leaves, self.dims, self.size, self.randomness = leaves, dims, len(elements), randomness
+        self.mapped = {id(piece): k for element in elements for k, (piece, dim) in enumerate(zip(element, dims))
+                       if dim is not None and isinstance(piece, Tensor)}
+        self.unmapped = {id(leaf) for leaf, dim in zip(leaves, dims) if dim is None and isinstance(leaf, Tensor)}
+        self.results = []   # per call in an element: (Function, outputs, out_dims), or None where it ran per element
+        self.index = self.calls = 0
+        self.outer = levels.vmap_rules
+
+    def start(self, index):
+        """Note that element `index` now runs."""
+        self.index, self.calls = index, 0
+
+    def result(self, cls, args, kwargs):
+        """Element `index`'s outputs of `cls` applied to `args`, or NotImplemented (it runs per element)."""
+        call, self.calls = self.calls, self.calls + 1
+        if self.index == 0:
+            whole = None if kwargs else self._whole(args)
+            self.results.append(None if whole is None else (cls, *self._run(cls, *whole)))
+        if call >= len(self.results) or self.results[call] is None or self.results[call][0] is not cls:
+            return NotImplemented
+        _, outputs, out_dims = self.results[call]
+        leaves, dims = outputs_and(out_dims, outputs)
+        pieces = [o if d is None else o.select(d, self.index) for o, d in zip(leaves, dims)]
+        return tree_unflatten(pieces, tree_flatten(outputs)[1])
+
+    def _whole(self, args):
+        """(the whole inputs, in_dims) for `args`, or None when a tensor among them is neither a mapped input's
+        slice nor an unmapped input, or none is mapped."""
+        whole, in_dims = [], []
+        for a in args:
+            k = self.mapped.get(id(a)) if isinstance(a, Tensor) else None
+            if k is not None:
+                whole.append(self.leaves[k])
+                in_dims.append(self.dims[k] % self.leaves[k].ndim)
+            elif isinstance(a, Tensor) and id(a) not in self.unmapped:
+                return None
+            else:
+                whole.append(a)
+                in_dims.append(None)
+        return (whole, tuple(in_dims)) if any(d is not None for d in in_dims) else None
+
+    def _run(self, cls, whole, in_dims):
+        """cls.vmap(info, in_dims, *whole) run outside this vmap, its (outputs, out_dims) checked as PyTorch's."""
+        levels.vmap -= 1
+        levels.any -= 1
+        levels.vmap_rules = self.outer
+        try:
+            got = cls.vmap(VmapInfo(self.size, self.randomness), in_dims, *whole)
+        finally:
+            levels.vmap += 1
+            levels.any += 1
+            levels.vmap_rules = self
+        if not (isinstance(got, tuple) and len(got) == 2):
+            raise RuntimeError("Expected the vmap staticmethod to have two returns, an output and out_dims with pytree "
+                               f"structure compatible with the output. Got a {type(got)} instead")
+        outputs, out_dims = got
+        try:
+            outputs_and(out_dims, outputs)
+        except ValueError:
+            raise RuntimeError("The autograd.Function's vmap staticmethod returned an incompatible (output, out_dims) "
+                               f"tuple. Expected out_dims={out_dims!r} to be compatible with the structure of `output`. "
+                               f"out_dims is {out_dims!r} but output has structure {describe(tree_flatten(outputs)[1])}. "
+                               "For more details, please see https://pytorch.org/docs/main/notes/extending.func.html"
+                               ) from None
+        return outputs, out_dims
+
+
+def outputs_and(out_dims, outputs):
+    """(the output leaves, one out_dim per leaf) of a vmap staticmethod's result; ValueError where they do not match."""
+    leaves = tree_flatten(outputs)[0]
+    dims = [out_dims] * len(leaves) if _is_dim(out_dims) else broadcast_prefix(out_dims, outputs, _is_dim)
+    if len(dims) != len(leaves):
+        raise ValueError("out_dims does not match the outputs")
+    return leaves, dims
+
+
 class NumberOutputError(ValueError, RuntimeError):
     """A mapped function that returned a Python number, as .item() makes: a ValueError, and a RuntimeError as
     torch.func.vmap raises for .item() inside it."""
@@ -324,9 +413,16 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
             mapped = next(leaf for leaf, dim in zip(leaves, dims) if dim is not None)
             token = wrap_array(mapped.device.xp.zeros(()), mapped.device).requires_grad_()
             elements = [_marked(element, dims, token) for element in elements]
-        for element in elements:
+        rules = VmapRules(leaves, dims, elements, randomness) if size else None
+        for index, element in enumerate(elements):
             with guard, (no_grad() if size == 0 else nullcontext()):   # size 0: a probe for the shapes only
                 with inside(vmap=True):
-                    outputs.append(func(*tree_unflatten(list(element), spec), **kwargs))
+                    outer, levels.vmap_rules = levels.vmap_rules, rules
+                    if rules is not None:
+                        rules.start(index)
+                    try:
+                        outputs.append(func(*tree_unflatten(list(element), spec), **kwargs))
+                    finally:
+                        levels.vmap_rules = outer
         return _collect(name, outputs, out_dims, size, (elements, leaves, dims), token)
     return wrapped
