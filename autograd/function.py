@@ -322,6 +322,8 @@ class Function:
         kind = spec[0]
         if kind == "number":
             return spec[1]
+        if kind == "ctx":
+            return _shown_attribute(getattr(self, spec[1]), spec[2])
         if kind == "T":
             value = self.saved_value(spec[1])
             return None if value is None else value.transpose(0, 1)
@@ -411,6 +413,18 @@ def _watched(cls, out, device, args):
                     share(r._data, a) for a in ordinary):
                 make_inference(r)
     return results if isinstance(out, tuple) else results[0]
+
+
+def _shown_attribute(value, form):
+    """A node's kept dim, flag or shape as PyTorch's `_saved_*` field shows it (saved_fields.py's "ctx" specs)."""
+    if form == "dims":   # PyTorch keeps dims as unsigned 64-bit numbers: -1 reads as 2**64 - 1
+        dims = (value,) if isinstance(value, (int, np.integer)) else tuple(value)
+        return tuple(int(d) % 2 ** 64 for d in dims)
+    if form == "sizes":
+        return tuple(int(n) for n in value)
+    if form == "numel":
+        return int(np.prod(value, dtype=np.int64))
+    return value
 
 
 def _refuse_saved_inference(cls, args, saved):

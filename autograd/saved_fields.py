@@ -4,12 +4,17 @@ Pure data, read by node_names when it names a node's class for the user, and by 
 fields in the order listed here (PyTorch's packing order): each field maps to where the value is
 kept (Function.saved_value reads it). A spec is ("saved", i, k): the op's i-th saved value, present (else None)
 only when forward argument k requires grad, or always when k is None, as PyTorch saves only what the gradients
-that will be computed need (a fourth item "number": PyTorch keeps that operand a Python number); ("out",): the node's output; ("T", spec): that value transposed; ("number", v): v.
+that will be computed need (a fourth item "number": PyTorch keeps that operand a Python number); ("out",): the node's output; ("T", spec): that value transposed; ("number", v): v; ("ctx", attr, form): the node's own attribute `attr` (a dim, flag or shape it kept), shown in
+`form` ("dims": a tuple of ints, a negative dim as PyTorch's unsigned reading of it; "sizes": a tuple; "numel": the
+product of a shape; "value": as it is).
 Tensor fields give a number operand as a 0-d tensor, as PyTorch's wrapped numbers.
 """
 
 _ELEMENTWISE = "autograd.ops.elementwise."
 _LINALG = "autograd.ops.linalg."
+_REDUCTION = "autograd.ops.reduction."
+_DIM_FIELDS = {"dim": ("ctx", "dim", "dims"), "keepdim": ("ctx", "keepdims", "value"),
+               "self_sym_sizes": ("ctx", "shape", "sizes")}
 
 FIELDS = {
     (_ELEMENTWISE + "Mul", "MulBackward0"): {"other": ("saved", 1, 0), "self": ("saved", 0, 1)},
@@ -27,6 +32,11 @@ FIELDS = {
     (_ELEMENTWISE + "Cos", "CosBackward0"): {"self": ("saved", 0, None)},
     (_ELEMENTWISE + "Log", "LogBackward0"): {"self": ("saved", 0, None)},
     ("autograd.ops.activation.Sigmoid", "SigmoidBackward0"): {"result": ("out",)},
+    (_REDUCTION + "Sum", "SumBackward0"): {"self_sym_sizes": ("ctx", "shape", "sizes")},
+    (_REDUCTION + "Sum", "SumBackward1"): _DIM_FIELDS,
+    (_REDUCTION + "Mean", "MeanBackward0"): {"self_sym_numel": ("ctx", "shape", "numel"),
+                                             "self_sym_sizes": ("ctx", "shape", "sizes")},
+    (_REDUCTION + "Mean", "MeanBackward1"): {**_DIM_FIELDS, "self_sym_numel": ("ctx", "shape", "numel")},
     (_LINALG + "MatMul", "MmBackward0"): {"mat2": ("saved", 1, 0), "self": ("saved", 0, 1)},
     (_LINALG + "MatMul", "MvBackward0"): {"self": ("saved", 0, 1), "vec": ("saved", 1, 0)},
     (_LINALG + "MatMul", "DotBackward0"): {"self": ("saved", 0, 1), "tensor": ("saved", 1, 0)},
