@@ -239,30 +239,65 @@ def _lstm_coefficients(a, h, coef):
     np.subtract(a[:, 2], coef[:, 4], out=coef[:, 4])   # o - h tanh(c)
 
 
+@functools.cache
+def hidden_grads_by_gate(dtype, batch, hidden):
+    """True when the LSTM backward's hidden product runs faster here as four per-gate (B, H) @ (H, H)
+    products in one stacked call and their sum than as one (B, 4H) @ (4H, H) product (best of five
+    alternating timings, once per process, dtype and shape). Host-dependent: on stop 27's AVX2 host the
+    one product won (37 against 57 us a step on two threads, 65 against 72 on one); on stop 56's Zen 4 host
+    (OpenBLAS 0.3.31, one thread) the stacked call won, 44 against 52 us, and the benchmark's backward
+    went 4.8 -> 4.2 ms. The two sum in different orders, so results differ in the last bits between
+    processes that chose differently, as with gates_by_exp."""
+    rng = np.random.default_rng(0)
+    grads = rng.standard_normal((4, batch, hidden)).astype(dtype)
+    w_hh = rng.standard_normal((4 * hidden, hidden)).astype(dtype)
+    rows = np.ascontiguousarray(grads.transpose(1, 0, 2)).reshape(batch, 4 * hidden)
+    parts, out = np.empty_like(grads), np.empty((batch, hidden), dtype)
+    w4 = w_hh.reshape(4, hidden, hidden)
+
+    def stacked():
+        np.matmul(grads, w4, out=parts)
+        np.add.reduce(parts, axis=0, out=out)
+    best = {stacked: float("inf"), "one": float("inf")}
+    for _ in range(5):
+        for form in best:
+            start = time.perf_counter()
+            if form == "one":
+                np.matmul(rows, w_hh, out=out)
+            else:
+                form()
+            best[form] = min(best[form], time.perf_counter() - start)
+    return best[stacked] < best["one"]
+
+
 def _lstm_backward(gy, gh, gc, ys, cache, w_hh, reverse):
     # gh, gc: the gradients reaching the state after the step, overwritten in turn with those of the
-    # state before it. Each step writes its four gate gradients straight into its (B, 4H) row of g_x
-    # (through a gate-major view) and multiplies that row by w_hh in one product: four per-gate (B, H)
-    # @ (H, H) products and their sum took 57 us a step against 37 (two threads; 72 against 65 on one)
-    # and, with the copy of each block's gradients into g_x that it needed, the benchmark's step went
-    # 16.9 -> 15.3 ms (medians of alternating rounds; 35.1 -> 29.0 with another process on a core).
+    # state before it. Each step writes its four gate gradients either straight into its (B, 4H) row of
+    # g_x (through a gate-major view) and multiplies that row by w_hh in one product, or, where the
+    # host runs it faster (hidden_grads_by_gate), into a gate-major block (contiguous per gate, so the
+    # ufuncs write no strided rows), multiplied gate by gate and summed; each block of steps is then
+    # copied into g_x at once.
     steps, batch, hidden = ys.shape
     dtype = cache.dtype
     g_x = np.empty((steps, batch, 4 * hidden), dtype)
     by_gate = g_x.reshape(steps, batch, 4, hidden).transpose(0, 2, 1, 3)   # [t, gate] = (B, H)
     dh = np.empty((batch, hidden), dtype) if gy is not None else gh
     dc = np.empty((batch, hidden), dtype)
+    stacked = hidden_grads_by_gate(dtype, batch, hidden)
+    w4 = w_hh.reshape(4, hidden, hidden)
+    parts = np.empty((4, batch, hidden), dtype) if stacked else None
     order = _order(steps, reverse)
-    blocks = list(_blocks(steps, 10 * dh.nbytes, reverse))
+    blocks = list(_blocks(steps, (14 if stacked else 10) * dh.nbytes, reverse))
     size = blocks[0][1] if blocks else 0
     coef = np.empty((size, 5, batch, hidden), dtype)
+    grads = np.empty((size, 4, batch, hidden), dtype) if stacked else by_gate
     for k0, k1, t0 in reversed(blocks):
         n = k1 - k0
         h = ys[t0:t0 + n]
         _lstm_coefficients(cache[k0:k1], h[::-1] if reverse else h, coef[:n])
         for k in range(k1 - 1, k0 - 1, -1):
             t = order[k]
-            q, g = coef[k - k0], by_gate[t]   # g: PyTorch's gate order i, f, g, o
+            q, g = coef[k - k0], grads[t - t0 if stacked else t]   # g: PyTorch's gate order i, f, g, o
             if gy is not None:
                 np.add(gy[t], gh, out=dh)
             np.multiply(dh, q[3], out=g[3])   # d_o
@@ -270,7 +305,13 @@ def _lstm_backward(gy, gh, gc, ys, cache, w_hh, reverse):
             dc += gc
             np.multiply(dc, q[:3], out=g[:3])
             np.multiply(dc, cache[k, 1], out=gc)
-            np.matmul(g_x[t], w_hh, out=gh)
+            if stacked:
+                np.matmul(g, w4, out=parts)
+                np.add.reduce(parts, axis=0, out=gh)
+            else:
+                np.matmul(g_x[t], w_hh, out=gh)
+        if stacked:
+            np.copyto(by_gate[t0:t0 + n], grads[:n])
     return g_x, gh, gc
 
 
