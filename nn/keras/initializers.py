@@ -305,8 +305,8 @@ def get(identifier):
                                                                      not isinstance(identifier, type)):
         return identifier   # None as Keras's get gives it back
     if isinstance(identifier, dict) and "class_name" in identifier:
-        from .saving.serialization import deserialize_keras_object   # saving imports the layers
-        return deserialized_identifier(deserialize_keras_object, identifier, "initializer")
+        # deserialize (below) reads a dict without "module" as a class of keras.initializers, as Keras's get does
+        return deserialized_identifier(deserialize, identifier, "initializer")
     if isinstance(identifier, type) and issubclass(identifier, Initializer):
         return identifier()
     if isinstance(identifier, str):
