@@ -5,7 +5,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import arrays, no_grad
-from autograd.errors import DimRangeError
+from autograd.errors import DimRangeError, ShapeError
 
 from ... import functional as F
 from .. import constraints, initializers, ops_norm, regularizers, settings
@@ -310,9 +310,18 @@ class Normalization(Layer):
 
     def _aligned(self, value, ndim):
         """A given statistic reshaped onto the kept axes (matched from the right) and broadcast."""
+        sizes = tuple(self._broadcast_shape[a] for a in self._keep)
+        if value.ndim > len(self._keep):
+            raise ValueError(f"{self.name}: the rank of the given mean and variance (shape {value.shape}) must be at "
+                             f"most the number of kept axes {self._keep} ({len(self._keep)}); give one value per "
+                             f"feature, shape {sizes}")
         shape = [1] * ndim
         for k in range(1, value.ndim + 1):
             shape[self._keep[-k]] = value.shape[-k]
+        if any(shape[a] not in (1, self._broadcast_shape[a]) for a in self._keep):
+            raise ShapeError(f"{self.name}: the given mean and variance (shape {value.shape}) must have one value per "
+                             f"feature of the kept axes {self._keep}, shape {sizes}, or one value for all; give "
+                             f"mean=/variance= of that size")
         return np.ascontiguousarray(np.broadcast_to(value.reshape(shape), self._broadcast_shape), np.float32)
 
     @property
