@@ -132,11 +132,15 @@ def test_keras_argument_checks_and_refusals(tmp_path):
         model.export(tmp_path / "x")   # tf_saved_model, Keras's default, needs TensorFlow
     with pytest.raises(ValueError, match="never called"):
         keras.Sequential([L.Dense(2)]).export(tmp_path / "u.onnx", format="onnx")
-    rnn = keras.Sequential([keras.Input((4, 3)), L.LSTM(2)])
-    rnn(np.ones((1, 4, 3), "float32"))
-    with pytest.raises(ValueError, match=r"no ONNX form for lstm.*\(LSTM\)"):
-        rnn.export(tmp_path / "r.onnx", format="onnx")
+    masked = keras.Sequential([keras.Input((4, 3)), L.Masking(), L.GlobalAveragePooling1D()])
+    masked(np.ones((1, 4, 3), "float32"))
+    with pytest.raises(ValueError, match=r"no ONNX form for masking.*\(Masking\)"):
+        masked.export(tmp_path / "r.onnx", format="onnx")
     assert not (tmp_path / "r.onnx").exists()
+    backwards = keras.Sequential([keras.Input((4, 3)), L.LSTM(2, go_backwards=True)])
+    backwards(np.ones((1, 4, 3), "float32"))
+    with pytest.raises(ValueError, match="go_backwards=True"):
+        backwards.export(tmp_path / "b.onnx", format="onnx")
 
     class Sub(keras.Model):
         def __init__(self):
@@ -190,3 +194,25 @@ def test_a_masked_embedding_is_refused(tmp_path):
     model(np.ones((1, 5), "int32"))
     with pytest.raises(ValueError, match="mask_zero=True"):
         model.export(tmp_path / "m.onnx", format="onnx")
+
+
+def test_quantized_layers_are_refused_and_lora_is_merged(tmp_path):
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(3, 6)).astype("float32")
+    model = keras.Sequential([keras.Input((6,)), L.Dense(4), L.Dense(3)])
+    model(x)
+    model.layers[0].enable_lora(2)
+    model.layers[0].lora_kernel_b.assign(rng.normal(size=(2, 4)).astype("float32"))
+    _check(model, x, tmp_path)
+    model = keras.Sequential([keras.Input((6,)), L.Dense(4)])
+    model(x)
+    model.quantize("int8")
+    with pytest.raises(ValueError, match="quantized"):
+        model.export(tmp_path / "q.onnx", format="onnx")
+
+
+def test_a_mixed_precision_model_is_refused(tmp_path):
+    model = keras.Sequential([keras.Input((6,)), L.Dense(4, dtype="mixed_float16")])
+    model(np.ones((1, 6), "float32"))
+    with pytest.raises(ValueError, match="float16.*'float32'"):
+        model.export(tmp_path / "h.onnx", format="onnx")

@@ -58,6 +58,13 @@ def _walk(graph, model, values, table):
             ys = _walk(graph, layer, inner, table)
         else:
             convert = table.get(type(layer))
+            if getattr(layer, "quantization_mode", None) or getattr(layer.dtype_policy, "quantization_mode", None):
+                raise ExportError(f"export(format='onnx'): {layer.name} is quantized "
+                                  f"({layer.dtype_policy.name}); export writes float32 layers only")
+            if getattr(layer, "compute_dtype", "float32") != "float32":
+                raise ExportError(f"export(format='onnx'): {layer.name} computes in {layer.compute_dtype} "
+                                  f"(dtype policy {layer.dtype_policy.name}); as Keras's, export takes a model "
+                                  "whose dtype policy is 'float32'")
             if convert is None:
                 raise ExportError(f"export(format='onnx'): no ONNX form for {layer.name} ({type(layer).__name__}); "
                                   f"the layers export writes are {sorted(c.__name__ for c in table)}")
