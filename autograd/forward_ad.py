@@ -27,7 +27,7 @@ from .func_core import reaches_outer
 from .func_levels import dual_nodes
 from .grad_mode import enable_grad, is_grad_enabled
 from .printing import printed_name
-from .ops import diagonal_view, elementwise, half_scalars, indexing, joining, reduction, scan, shape
+from .ops import diagonal_view, elementwise, half_scalars, indexing, joining, linalg, reduction, scan, shape
 from .shown_nodes import show_graph
 from .tensor import Tensor
 
@@ -159,8 +159,11 @@ def unpack_dual(tensor, *, level=None):
             jt = _PrimalTerm.apply(jt, tensor)
     if jt.requires_grad and getattr(jt._node, "seq", -1) >= first:
         _show_product_rule(jt, tensor, list(duals.values()))
-        if tensor._node is not None and printed_name(tensor._node) in _SUM_OF_TERMS:
+        shown = printed_name(tensor._node) if tensor._node is not None else None
+        if shown in _SUM_OF_TERMS:
             named(jt, "AddBackward0")
+        elif shown == "UnsafeViewBackward0" and printed_name(jt._node) == "ViewBackward0":
+            named(jt, "UnsafeViewBackward0")   # a folded matmul's tangent is its view of the tangents' product
     dtype = path.tangent_dtype(tensor.dtype)
     return UnpackedDualTensor(primal, jt if jt.dtype == dtype else jt.to(dtype))
 
@@ -229,6 +232,11 @@ _TANGENT_ONLY = frozenset([
     joining.Unbind, indexing.GetItem, indexing.TakeAlongAxis, indexing.RowMajorGetItem, _Dual])
 
 
+#: op classes -> the operands whose primal values their forward-mode derivative does not read (a Linear's bias: its
+#: tangent is x_t @ W.T + W_t-terms + b_t), so an operand there that requires grad puts no primal term on the tangent
+_UNREAD_PRIMALS = {linalg.Linear: (2,)}
+
+
 class _DualPath:
     """What PyTorch's tangent of a tensor records, read from the graph between the level's dual tensors and it:
     `primal_term` (an op on the way reads a primal that requires grad, so PyTorch's tangent is on the reverse graph
@@ -256,6 +264,10 @@ class _DualPath:
             leaves = [p for p in parents if isinstance(p, Tensor)]
             inner = [p for p in parents if not isinstance(p, Tensor)]
             outer[key] = (any(id(p) not in hidden for p in leaves) or any(outer.get(id(p)) for p in inner))
+            unread = _UNREAD_PRIMALS.get(type(node).__dict__.get("_shown_of", type(node)), ())
+            reads_outer = outer[key] if not unread else any(
+                (id(p) not in hidden) if isinstance(p, Tensor) else outer.get(id(p))
+                for k, p in enumerate(node.parents) if p is not None and k not in unread)
             dual[key] = key in places or any(dual.get(id(p)) for p in inner)
             if key in places:
                 self.dtypes.add(places[key][1].dtype)
@@ -263,7 +275,7 @@ class _DualPath:
                 self.dtypes.update(getattr(node, "constant_dtypes", ()))
             if dual[key] and type(node).__dict__.get("_shown_of", type(node)) not in _TANGENT_ONLY:
                 self.tangent_only = False
-                self.primal_term = self.primal_term or outer[key]
+                self.primal_term = self.primal_term or reads_outer
 
     def tangent_dtype(self, primal_dtype):
         """The dtype of PyTorch's tangent of a tensor of `primal_dtype`: ops that only move tangents keep theirs;

@@ -143,7 +143,10 @@ def _product_node_name(node, nodes):
     if varies is None or node.torch_name is not None:
         return None
     if node.ranks == (2, 2) and varies == (False, True):   # PyTorch folds a fixed left matrix by transposing
-        return "CloneBackward0" if node.needs_input_grad[0] else "UnsafeViewBackward0"
+        if not node.needs_input_grad[0]:
+            return "UnsafeViewBackward0"
+        # the batched right operands' transpose is contiguous when each is one column: no clone after it
+        return "TransposeBackward0" if node.saved_tensors[1].shape[-1] == 1 else "CloneBackward0"
     return _PRODUCTS.get((node.ranks, varies))
 
 
