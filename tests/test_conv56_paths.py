@@ -1,13 +1,14 @@
 """The CPU convolution paths of stop 56, each forced on odd sizes against PyTorch (forward and both gradients,
 float64 to 1e-12 and float32 to the oracle tests' 2e-5 of the largest magnitude) and through gradcheck:
 `tap_products` (few output channels: the taps' products first, no im2col columns), the depthwise input
-gradient by stride phases (strided layers and padding beyond the filter's reach), and im2col_chwn's weight
-gradient in both orientations of its product (short and long inner products); plus the rule's picks."""
+gradient by stride phases (strided layers and padding beyond the filter's reach), the channels-last
+depthwise passes of small planes, and im2col_chwn's weight gradient in both orientations of its product
+(short and long inner products); plus the rules' picks."""
 import numpy as np
 import pytest
 
 import nn.functional as F
-from backends.numpy_kernels import conv, conv_choice, conv_im2col_chwn, conv_tap_products
+from backends.numpy_kernels import conv, conv_choice, conv_depthwise_small, conv_im2col_chwn, conv_tap_products
 from backends.numpy_kernels.conv_passes import NUMPY_PASSES
 from tests.helpers import check_gradcheck, rand
 
@@ -104,11 +105,21 @@ def test_tap_products_match_torch(mode, passes, dtype, case):
     _check(case, passes, dtype)
 
 
+@pytest.mark.parametrize("planes", ("columns", "channels_last"))
 @pytest.mark.parametrize("dtype", (np.float32, np.float64))
 @pytest.mark.parametrize("case", DEPTHWISE_CASES, ids=_ids)
-def test_depthwise_phase_input_gradient_matches_torch(mode, dtype, case):
+def test_depthwise_phases_and_small_planes_match_torch(monkeypatch, mode, planes, dtype, case):
+    """Every depthwise direction through the per-plane columns or, forced on every plane size, the
+    channels-last passes of small planes (the input gradient's phases through either)."""
+    limit = 0 if planes == "columns" else 10 ** 9
+    monkeypatch.setattr(conv_depthwise_small, "MAX_PIXELS", {"forward": limit, "grad_weight": limit})
     mode("depthwise")
     _check(case, "numpy", dtype)
+
+
+def test_small_planes_rule():
+    assert conv_depthwise_small.applies((8, 8)) and not conv_depthwise_small.applies((9, 8))
+    assert conv_depthwise_small.applies((4, 4), "grad_weight") and not conv_depthwise_small.applies((8, 8), "grad_weight")
 
 
 @pytest.mark.parametrize("dtype", (np.float32, np.float64))

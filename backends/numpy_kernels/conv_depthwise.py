@@ -1,5 +1,6 @@
 """Depthwise convolutions (one filter per channel) on the `cpu` device: per-plane column matrices and
-one stacked BLAS product, a chunk of (sample, channel) planes at a time.
+one stacked BLAS product, a chunk of (sample, channel) planes at a time (planes of at most
+conv_depthwise_small.MAX_PIXELS output pixels go channels-last instead, conv_depthwise_small.py).
 
 For each plane the kH * kW shifted windows of its padded copy are stacked as the rows of a small
 column matrix (kH * kW, L); the forward is then the plane's filter (1, kH * kW) times it and the
@@ -22,6 +23,7 @@ import numpy as np
 from .. import thread_choice
 from ..array_kernels.conv import batch_chunks
 from . import conv_choice
+from . import conv_depthwise_small as small
 
 
 def _padded_planes(planes, ph, pw, slack):
@@ -92,6 +94,8 @@ def _filters_per_plane(w, n):
 
 def conv2d(x, w, out_hw, stride, padding, dilation):
     """Depthwise cross-correlation of x (N, C, H, W) with w (C, 1, kH, kW) -> (N, C, Ho, Wo)."""
+    if small.applies(out_hw):
+        return small.conv2d(x, w, out_hw, stride, padding, dilation)
     n, c = x.shape[:2]
     windows = _Windows(x, w.shape[2:], out_hw, stride, padding, dilation)
     filters = _filters_per_plane(w, n)
@@ -163,6 +167,8 @@ def conv2d_grad_input(gy, w, x_shape, stride, padding, dilation):
 
 def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation):
     """Gradient of the depthwise convolution with respect to its weight, shape `w_shape`."""
+    if small.applies(gy.shape[2:], "grad_weight"):
+        return small.conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation)
     n, c = x.shape[:2]
     windows = _Windows(x, w_shape[2:], gy.shape[2:], stride, padding, dilation)
     gplanes = gy.reshape((n * c,) + gy.shape[2:])
