@@ -12,6 +12,7 @@ import numpy as np
 from .creation import as_tensor, tensor
 from .dtypes import set_default_dtype
 from .methods_legacy import legacy_construct
+from .ops.dtype_args import check_dtype_arg
 from .jit import annotations as jit_annotations
 from .tensor import Tensor
 from backends import set_default_device
@@ -82,6 +83,7 @@ def set_default_tensor_type(t):
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     """`obj` (a tensor, NumPy array, number or nested sequence) as a tensor, sharing its memory when it can
     (copy=None) or must (copy=False, which raises when it cannot), copying with copy=True."""
+    check_dtype_arg("asarray", dtype)
     if copy:
         out = tensor(obj.detach() if isinstance(obj, Tensor) else obj, dtype=dtype, device=device)
     else:

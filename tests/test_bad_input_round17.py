@@ -53,7 +53,8 @@ REDUCTION_NAMES = [
         ("cumsum", "o.cumsum(0, dtype='float64')"), ("cumsum", "torch.cumsum(o, 1, dtype='int64')"),
         ("cumprod", "o.cumprod(0, dtype='float64')"), ("softmax", "o.softmax(0, dtype='float64')"),
         ("softmax", "F.softmax(o, 1, dtype='float64')"), ("log_softmax", "F.log_softmax(o, 1, dtype='float64')"),
-        ("log_softmax", "torch.log_softmax(o, 1, dtype='float64')"), ("norm", "o.norm(dtype='float64')"),
+        ("log_softmax", "torch.log_softmax(o, 1, dtype='float64')"), ("softmin", "F.softmin(o, 1, dtype='float64')"),
+        ("norm", "o.norm(dtype='float64')"),
         ("norm", "torch.norm(o, dtype='float64')"), ("linalg.vector_norm", "torch.linalg.vector_norm(o, dtype='float64')"),
         ("linalg.matrix_norm", "torch.linalg.matrix_norm(o, dtype='float64')"),
         ("linalg.norm", "torch.linalg.norm(o, dtype='float64')"),
@@ -69,7 +70,7 @@ NUMPY_TYPES = [
         ("arange", "arange(3, dtype=np.float64)"), ("linspace", "linspace(0, 1, 3, dtype=np.float64)"),
         ("eye", "eye(2, dtype=np.float64)"), ("rand", "rand(2, dtype=np.float64)"),
         ("randn", "randn(2, dtype=np.float64)"), ("tensor", "tensor([1.0], dtype=np.float64)"),
-        ("as_tensor", "as_tensor([1.0], dtype=np.float64)"),
+        ("as_tensor", "as_tensor([1.0], dtype=np.float64)"), ("asarray", "asarray([1.0], dtype=np.float64)"),
         ("zeros_like", "zeros_like(torch.ones(2), dtype=np.float64)"),
         ("full_like", "full_like(torch.ones(2), 1, dtype=np.float64)"),
         ("new_zeros", "ones(2).new_zeros(2, dtype=np.float64)"), ("new_ones", "ones(2).new_ones(2, dtype=np.float64)"),
@@ -77,6 +78,7 @@ NUMPY_TYPES = [
         ("new_tensor", "ones(2).new_tensor([1], dtype=np.float64)"),
         ("sum", "ones(2).sum(dtype=np.float64)"), ("mean", "ones(2).mean(dtype=np.float64)"),
         ("cumsum", "ones(2).cumsum(0, dtype=np.float64)"), ("softmax", "ones(2).softmax(0, dtype=np.float64)"),
+        ("softmin", "nn.functional.softmin(torch.ones(2), 0, dtype=np.float64)"),
     ]
 ] + [
     ("randint_of_a_numpy_type", "torch.randint(3, (2,), dtype=np.int32)", TypeError, Exception,

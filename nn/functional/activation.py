@@ -220,6 +220,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
     implicit choice (dim 0 for 0-, 1- and 3-d inputs, else 1), with its warning."""
     op = "softmin"
     check_tensor(op, input)
+    check_dtype_arg(op, dtype)
     dim = dim_or(op, dim, axis, None)
     if dim is None:
         dim = implicit_softmax_dim("softmin", input.ndim, _stacklevel)   # one more frame: its @nested_dispatch
