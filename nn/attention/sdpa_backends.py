@@ -37,6 +37,12 @@ def _cur_sdpa_kernel_backends():
     return [b for b in _ORDER if b in _enabled]
 
 
+def flash_allowed():
+    """Whether the flash kernel may run now (PyTorch's CPU dispatch then takes it where it can, whatever the
+    priority; with MATH alone it runs the math path)."""
+    return SDPBackend.FLASH_ATTENTION in _enabled
+
+
 def _set(backends):
     global _enabled, restricted
     _enabled = set(backends)

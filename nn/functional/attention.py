@@ -53,7 +53,9 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
 
 def _cpu_flash(query, value, dropout_p):
     """Whether PyTorch's CPU dispatch runs its flash kernel: 4-d inputs without dropout whose value has the query's
-    head size (else the unfused math path)."""
+    head size, unless sdpa_kernel leaves it out (else the unfused math path)."""
+    if sdpa_backends.restricted and not sdpa_backends.flash_allowed():
+        return False
     return query.ndim == 4 and max(float(dropout_p), 0.0) == 0 and value.shape[-1] == query.shape[-1]
 
 
