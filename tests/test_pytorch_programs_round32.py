@@ -9,20 +9,21 @@ gradients with SparseAdam, max_norm, padding_idx and scale_grad_by_freq; second-
 activation modules and a gradient-penalty loop; GradScaler on the CPU with skipped steps and a resumed state;
 window functions, stft / istft options and a spectral-masking denoiser; Conv-BN and Linear-BN fusion with the
 module utilities (skip_init, set_submodule, assign=True, to_empty); a complex-valued network with Wirtinger
-gradients; a streaming IterableDataset pipeline with left padding and seeded samplers. Run on deepgrad with only
-their imports changed: they must print what PyTorch prints, number for number (four in float32, seven in float64
+gradients; a streaming IterableDataset pipeline with left padding and seeded samplers; attention under sdpa_kernel
+(MATH alone or with FLASH_ATTENTION, grouped-query, masks) and a tiny causal language model. Run on deepgrad with only
+their imports changed: they must print what PyTorch prints, number for number (four in float32, eight in float64
 or complex128)."""
 import pytest
 
 from tests.test_pytorch_programs_round9 import check_float32_program, check_float64_program
 from tests.test_pytorch_programs_round31 import ROUND31_IMPORTS
 
-#: the import lines these programs use: the earlier rounds' (nothing new)
-ROUND32_IMPORTS = ROUND31_IMPORTS
+#: the import lines these programs use: the earlier rounds' and torch.nn.attention's
+ROUND32_IMPORTS = [("from torch.nn.attention import", "from nn.attention import")] + ROUND31_IMPORTS
 
 FLOAT32_PROGRAMS = ["torch_r32_optimizer_hooks_zoo", "torch_r32_grad_scaler_cpu", "torch_r32_fuse_deploy_utils",
                     "torch_r32_iterable_pipeline"]
-FLOAT64_PROGRAMS = ["torch_r32_fractional_pooling", "torch_r32_graph_node_api", "torch_r32_special_fit",
+FLOAT64_PROGRAMS = ["torch_r32_sdpa_backends", "torch_r32_fractional_pooling", "torch_r32_graph_node_api", "torch_r32_special_fit",
                     "torch_r32_sparse_embeddings", "torch_r32_activation_double_backward",
                     "torch_r32_stft_windows_denoise", "torch_r32_complex_network"]
 

@@ -237,3 +237,26 @@ def test_view_and_expand_nodes_show_the_input_sizes_they_saved():
     assert ours[4] == ("UnsafeViewBackward0", [("_saved_self_sym_sizes", (3, 2))])
     torch = require_torch()
     assert ours == _view_fields(torch)
+
+
+def _sdpa_names(lib, functional, attention):
+    q = lib.tensor(RNG.standard_normal((1, 2, 3, 4)), requires_grad=True)
+    names = []
+    for backends in ([attention.SDPBackend.MATH], [attention.SDPBackend.MATH, attention.SDPBackend.FLASH_ATTENTION],
+                     [attention.SDPBackend.MATH, attention.SDPBackend.EFFICIENT_ATTENTION]):
+        with attention.sdpa_kernel(backends):
+            names.append(functional.scaled_dot_product_attention(q, q, q).grad_fn.name())
+    names.append(functional.scaled_dot_product_attention(q, q, q).grad_fn.name())
+    return names
+
+
+def test_sdpa_kernel_without_flash_shows_the_math_paths_node():
+    # PyTorch's CPU dispatch runs the math path when sdpa_kernel leaves FLASH_ATTENTION out: its last node is a reshape
+    import nn.attention
+    expected = ["UnsafeViewBackward0", "ScaledDotProductFlashAttentionForCpuBackward0", "UnsafeViewBackward0",
+                "ScaledDotProductFlashAttentionForCpuBackward0"]
+    assert _sdpa_names(ag, F, nn.attention) == expected
+    torch = require_torch()
+    import torch.nn.attention
+    import torch.nn.functional as TF
+    assert _sdpa_names(torch, TF, torch.nn.attention) == expected
