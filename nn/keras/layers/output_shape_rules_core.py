@@ -70,11 +70,11 @@ def _einsum_dense(layer, shape):
 
 
 def _broadcast(sizes):
-    """One axis of an elementwise merge: the size every input has or broadcasts to (1 broadcasts), or False for
-    sizes that would not broadcast when run (a None beside a size above 1 is left to the probe)."""
+    """One axis of an elementwise merge: the size every input has or broadcasts to (1 broadcasts), None where
+    one input's size is unknown (Keras's rule: the run decides), or False for sizes that would not broadcast."""
     known = {n for n in sizes if n is not None and n != 1}
     if None in sizes:
-        return None if not known else False
+        return None
     if len(known) > 1:
         return False
     return known.pop() if known else 1
@@ -110,9 +110,9 @@ def _concatenate(layer, shapes):
         sizes = [s[k] for s in shapes]
         if k == axis:
             result.append(None if None in sizes else sum(sizes))
-        elif len(set(sizes)) != 1:   # a None beside a size: left to the probe
+        elif len({n for n in sizes if n is not None}) > 1:   # sizes that cannot be joined: the probe says so
             return None
-        else:
+        else:   # Keras's rule: the first input's size, known or not
             result.append(sizes[0])
     return tuple(result)
 
