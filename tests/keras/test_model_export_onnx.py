@@ -216,3 +216,29 @@ def test_a_mixed_precision_model_is_refused(tmp_path):
     model(np.ones((1, 6), "float32"))
     with pytest.raises(ValueError, match="float16.*'float32'"):
         model.export(tmp_path / "h.onnx", format="onnx")
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_a_transformer_block_with_multi_head_attention(causal, tmp_path):
+    keras.utils.set_random_seed(8)
+    rng = np.random.default_rng(8)
+    tokens = keras.Input((6,), dtype="int32")
+    x = L.Embedding(30, 8)(tokens)
+    attended = L.MultiHeadAttention(2, 4, value_dim=3)(x, x, use_causal_mask=causal)
+    x = L.LayerNormalization(epsilon=1e-6)(L.Add()([x, attended]))
+    ff = L.EinsumDense("abc,cd->abd", output_shape=(None, 8), bias_axes="d", activation="relu")(x)
+    x = L.LayerNormalization()(L.Add()([x, ff]))
+    model = keras.Model(tokens, L.Dense(3)(L.GlobalAveragePooling1D()(x)))
+    model.compile("adam", "mse")
+    model.fit(rng.integers(0, 30, size=(8, 6)).astype("int32"), rng.normal(size=(8, 3)).astype("float32"),
+              epochs=1, verbose=0)
+    _check(model, rng.integers(0, 30, size=(5, 6)).astype("int32"), tmp_path)
+
+
+def test_attention_with_a_mask_tensor_is_refused(tmp_path):
+    q = keras.Input((4, 6))
+    mask = keras.Input((4, 4), dtype="bool")
+    model = keras.Model([q, mask], L.MultiHeadAttention(2, 3)(q, q, attention_mask=mask))
+    model([np.ones((1, 4, 6), "float32"), np.ones((1, 4, 4), bool)])
+    with pytest.raises(ValueError, match="by keyword"):
+        model.export(tmp_path / "a.onnx", format="onnx")

@@ -13,6 +13,7 @@ class OnnxGraph:
         self.onnx = onnx
         self.nodes, self.initializers = [], []
         self._count = 0
+        self.call_options = {}   # the keyword arguments of the layer call being converted (use_causal_mask=...)
 
     def fresh(self, hint):
         """A value name not used before, readable in a viewer ('dense_1/MatMul_3')."""

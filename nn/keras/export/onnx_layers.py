@@ -320,8 +320,10 @@ def converters():
     """Layer class -> converter, for the built-in layers export knows (exact classes: a subclass of the user's
     may compute something else, so it is refused)."""
     from .. import layers as L
+    from .onnx_attention import einsum_dense, multi_head_attention
     from .onnx_recurrent import bidirectional, recurrent
     table = {
+        L.EinsumDense: einsum_dense, L.MultiHeadAttention: multi_head_attention,
         L.LSTM: recurrent, L.GRU: recurrent, L.SimpleRNN: recurrent, L.Bidirectional: bidirectional,
         L.Dense: dense,
         L.Conv1D: conv, L.Conv2D: conv, L.Conv3D: conv,

@@ -71,6 +71,7 @@ def _walk(graph, model, values, table):
             if len(results) != 1:
                 raise ExportError(f"export(format='onnx'): {layer.name} returns {len(results)} tensors; export "
                                   "takes layers with one output")
+            graph.call_options = dict(node.kwargs)
             ys = [convert(graph, layer, xs, shapes)]
         for t, y in zip(results, ys):
             values[id(t)] = y
