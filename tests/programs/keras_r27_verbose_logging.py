@@ -1,5 +1,6 @@
 """A Keras program, written for Keras 3: what `fit`, `evaluate` and `predict` print with `verbose=2` (one line per
-epoch, with validation and several metrics, `initial_epoch`, `steps_per_epoch`), an explicit `ProgbarLogger`
+epoch, with validation and several metrics, `initial_epoch`, `steps_per_epoch`, `validation_freq`, and the
+messages of verbose callbacks between its lines), an explicit `ProgbarLogger`
 beside `verbose=0`, `keras.utils.Progbar` driven by hand (`update`, `add`, `stateful_metrics`, an unknown target,
 `unit_name`, `interval`), and `keras.config`'s interactive-logging switch. Timings are masked before printing."""
 import contextlib
@@ -55,6 +56,18 @@ def main():
     _, lines = captured(lambda: model.fit(x, y, batch_size=12, epochs=2, verbose=0, shuffle=False,
                                           callbacks=[callbacks.ProgbarLogger()]))
     print("progbar logger", lines)
+    _, lines = captured(lambda: model.fit(x, y, batch_size=8, epochs=4, verbose=2, shuffle=False,
+                                          validation_data=(x[:10], y[:10]), validation_freq=2))
+    for line in lines:
+        print("validation_freq", line)
+    watchers = [callbacks.EarlyStopping("loss", patience=0, min_delta=10, verbose=1),
+                callbacks.ReduceLROnPlateau("loss", patience=0, min_delta=10, verbose=1),
+                callbacks.ModelCheckpoint("logged.weights.h5", "loss", verbose=1, save_weights_only=True),
+                callbacks.LearningRateScheduler(lambda epoch, rate: rate * 0.5, verbose=1)]
+    _, lines = captured(lambda: model.fit(x, y, batch_size=8, epochs=3, verbose=2, shuffle=False,
+                                          callbacks=watchers))
+    for line in lines:
+        print("verbose callbacks", line)
 
     bar = keras.utils.Progbar(4, stateful_metrics=["acc"], verbose=2)
     _, lines = captured(lambda: [bar.update(k + 1, values=[("loss", 0.5 * k), ("acc", k / 8)]) for k in range(4)])
