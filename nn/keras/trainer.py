@@ -46,12 +46,20 @@ from .symbolic import flatten, flatten_sorted, map_structure
 _ON_BATCH_SEED = 0
 
 
+class UnknownLossKeyError(ValueError, KeyError):
+    """A loss dict naming no output of the model: Keras's KeyError (its path is found in neither y_pred nor
+    y_true), a ValueError as we raised before, printed as a sentence."""
+    __str__ = Exception.__str__
+
+
 def _per_output(spec, names, what):
     """`spec` (one value, a list, or a dict by output name) as one entry per output (None where absent)."""
     if isinstance(spec, dict):
         unknown = sorted(set(spec) - set(names))
         if unknown:
-            raise ValueError(f"compile: {what} names {unknown} are not outputs of the model (outputs: {names})")
+            error = UnknownLossKeyError if what == "loss" else ValueError
+            raise error(f"compile: {what} names {unknown} are not outputs of the model (outputs: {names}); key the "
+                        f"dict by output name")
         return [spec.get(n) for n in names]
     if isinstance(spec, (list, tuple)) and len(names) > 1:
         if len(spec) != len(names):
