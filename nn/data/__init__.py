@@ -5,7 +5,7 @@
     loader = DataLoader(TensorDataset(images, labels), batch_size=64, shuffle=True, seed=0,
                         transform=transforms.ToFloat())
 """
-from . import datasets, transforms
+from . import datasets, distributed, transforms   # distributed: torch.utils.data.distributed, an attribute as in torch
 from .dataset import Dataset, TensorDataset
 from .iterable import ChainDataset, IterableDataset, get_worker_info
 from .datasets import CIFAR10, IMDB, MNIST, FashionMNIST, load_mnist_sample, load_shakespeare

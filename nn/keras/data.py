@@ -20,7 +20,7 @@ from ..data.dataset import TensorDataset
 from ..data.loader import DataLoader
 from ..training.inputs import Batches, RawInputs, as_array, is_loader_like
 from . import settings
-from .epoch_draws import ArrayPasses
+from .epoch_draws import ArrayPasses, LoaderPasses, keras_iterator_draw
 from .symbolic import flatten, flatten_as, keyed_like, map_structure
 from .nested_outputs import is_deep
 from .output_keys import output_keys
@@ -202,6 +202,8 @@ class _Generator:
 
     may_run_dry = True
     _PEEKED = 2   # Keras's NUM_BATCHES_FOR_TENSOR_SPEC
+    #: Keras's torch trainer reads it through a torch DataLoader: each new pass (and the build batch) draws a seed
+    wrapped_in_a_loader = True
 
     def __init__(self, generator, steps, restart=False):
         self.generator, self.steps, self.restart = generator, steps, restart
@@ -224,6 +226,7 @@ class _Generator:
 
     def _new_pass(self):
         self._seen = 0
+        keras_iterator_draw()
         return itertools.chain(self._first, self.generator)
 
     def _ran_out(self):
@@ -298,20 +301,31 @@ class _PyDatasetPasses:
             return int(self.steps)
         return count if self.steps is None else min(count, int(self.steps))
 
+    @property
+    def wrapped_in_a_loader(self):
+        """Whether each pass, full pass and build batch draws a seed as Keras's torch DataLoader iterators do (not
+        followed for an endless dataset, whose one iterator Keras keeps across epochs)."""
+        return self.dataset.num_batches is not None
+
     def __iter__(self):
         if self.reset_first:
             self._count = self.dataset.num_batches
             self.dataset.on_epoch_end()
             self._next = 0
         self.dataset.on_epoch_begin()   # as Keras: before the pass's order is drawn
+        loader_draws = self.wrapped_in_a_loader
+        if loader_draws:
+            keras_iterator_draw()
         order = self._order(self._next)
         if self.dataset.num_batches is None:
             self._next += len(self)
-        if self._queue is not None:
-            yield from self._queue.read(order, len(self))
-        else:
-            for index in order[:len(self)]:
-                yield self.dataset[index]
+        read = 0
+        for batch in (self._queue.read(order, len(self)) if self._queue is not None
+                      else (self.dataset[index] for index in order[:len(self)])):
+            read += 1
+            yield batch
+        if loader_draws and read >= self._count:   # Keras's next iterator, made once a pass has read every batch
+            keras_iterator_draw()
         self.dataset.on_epoch_end()
 
     def _order(self, first):
@@ -456,7 +470,9 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
             # `start`, after the batch Keras may read first
             source = _PyDatasetPasses(x, shuffle=shuffle and not fixed, steps=steps if endless else None,
                                       reset_at_start=who in ("fit", "evaluate"))
-        return _batches(source, split, device, steps)
+        passes = _batches(source, split, device, steps)
+        # Keras's epoch iterator makes a user's DataLoader iterators at the points LoaderPasses follows
+        return LoaderPasses(x, split, device, steps) if source is x and type(passes) is Batches else passes
     if is_loader_like(x) and not isinstance(x, (dict,)):
         _no_y(y, x, who, sample_weight)
         return _batches(DataLoader(x, batch_size=batch_size, shuffle=shuffle, seed=seed), split, device, steps)

@@ -5,8 +5,9 @@ unseeded Dropout masks of fit, evaluate and predict are Keras's.
 Keras reads arrays through a torch DataLoader (a RandomSampler when shuffling), which draws a worker seed each
 time it is iterated and, when shuffling, the sampler's seed at its first batch; deepgrad's DataLoader draws
 both too. Keras's epoch iterator also makes a new DataLoader iterator after every full pass (one more worker
-seed), and the first fit or evaluate after compile reads one batch to build the compiled loss and metrics (a
-worker seed, and the sampler's seed when shuffling); while any layer of the model is unbuilt (a sub-layer its
+seed; also of a DataLoader the user passes: `LoaderPasses`; PyDatasets and generators are read through
+DataLoaders too), and the first fit or evaluate after compile reads one batch to build the compiled loss and
+metrics (a worker seed, and the sampler's seed when shuffling); while any layer of the model is unbuilt (a sub-layer its
 call never reaches) every fit, evaluate and validation pass reads that batch again.
 """
 from ..data.subsets import rng_from, seed_from
@@ -16,6 +17,12 @@ from ..training.inputs import Batches
 def _global_draw():
     """One worker seed from the global stream, as torch.empty((), dtype=torch.int64).random_()."""
     seed_from(rng_from(None, "DataLoader"))
+
+
+def keras_iterator_draw():
+    """The worker seed a new iterator of the torch DataLoader Keras's torch trainer wraps a PyDataset or generator
+    in takes from the global stream (it makes one for each pass, after each full pass, and for the build batch)."""
+    _global_draw()
 
 
 def _on_global_stream(loader):
@@ -35,6 +42,25 @@ class ArrayPasses(Batches):
         yield from super().__iter__()
         if _on_global_stream(self.source):
             _global_draw()
+
+
+class LoaderPasses(ArrayPasses):
+    """Passes over the user's DataLoader that, after each full pass, take the worker seed of the DataLoader
+    iterator Keras's epoch iterator makes then and never reads (from the loader's generator, or the global
+    stream), so that the next pass shuffles as under Keras. The build batch is read from the loader itself."""
+
+    def __iter__(self):
+        if self.before_pass is not None:
+            self.before_pass()
+        yield from Batches.__iter__(self)   # not ArrayPasses': the loader itself draws, and the one extra seed is below
+        loader = self.source
+        if not (loader.num_workers > 0 and loader.persistent_workers):   # a persistent iterator draws no new seed
+            seed_from(loader._rng if loader._rng is not None else rng_from(None, "DataLoader"))
+
+    def read_build_batch(self):
+        """The batch Keras's symbolic build reads: a new iterator's first batch (its worker seed and, when
+        shuffling, its sampler's seed drawn, the batch itself fetched), then dropped."""
+        next(iter(self.source), None)
 
 
 def built_without_draws(model):
@@ -68,10 +94,14 @@ def symbolic_build_draws(model, batches, shuffle):
     PyDataset has that batch read from it (its order drawn with Python's `random` when shuffling), then is reset
     with on_epoch_end, as Keras's fit and evaluate reset it. True when Keras builds the model on that batch."""
     reads = _reads_build_batch(model)
-    if reads and isinstance(batches, ArrayPasses) and _on_global_stream(batches.source):
+    if reads and isinstance(batches, LoaderPasses):
+        batches.read_build_batch()
+    elif reads and isinstance(batches, ArrayPasses) and _on_global_stream(batches.source):
         _global_draw()
         if shuffle:
             _global_draw()
+    if reads and getattr(getattr(batches, "source", None), "wrapped_in_a_loader", False):
+        keras_iterator_draw()
     start = getattr(getattr(batches, "source", None), "start", None)
     if callable(start):   # a PyDataset's passes
         start(reads)

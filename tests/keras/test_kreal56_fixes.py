@@ -92,3 +92,90 @@ def test_repeat_of_an_array_of_counts_matches_keras():
     for repeats, axis in ((np.array([2]), None), (np.array([1, 0, 2]), 1), (2, 0)):
         np.testing.assert_array_equal(np.asarray(ours.ops.repeat(x, repeats, axis=axis)),
                                       np.asarray(theirs.ops.repeat(x, repeats, axis=axis)))
+
+
+def _draw_points(K, torch_like, data_module):
+    """After keras.utils.set_random_seed, the global torch stream's next value following fit / evaluate / predict
+    over a shuffling DataLoader (with a shuffling validation DataLoader), a PyDataset and a generator; and the
+    order a DataLoader's items were read in."""
+    seen = []
+
+    class Items(data_module.Dataset):
+        def __init__(self, tag):
+            self.tag = tag
+
+        def __len__(self):
+            return 10
+
+        def __getitem__(self, i):
+            seen.append(f"{self.tag}{i}")
+            return np.float32([i]), np.float32(i)
+
+    class Batches(K.utils.PyDataset):
+        def __init__(self, n, **kwargs):
+            super().__init__(**kwargs)
+            self.n = n
+
+        def __len__(self):
+            return self.n
+
+        def __getitem__(self, i):
+            return np.full((2, 1), i, "float32"), np.zeros((2,), "float32")
+
+    def generator():
+        for i in range(3):
+            yield np.full((2, 1), i, "float32"), np.zeros((2,), "float32")
+
+    def runs():
+        model = K.Sequential([K.Input((1,)), K.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        loader = data_module.DataLoader(Items("t"), batch_size=4, shuffle=True)
+        validation = data_module.DataLoader(Items("v"), batch_size=4, shuffle=True)
+        yield lambda: model.fit(loader, validation_data=validation, epochs=2, verbose=0)
+        yield lambda: model.evaluate(validation, verbose=0)
+        yield lambda: model.predict(loader, verbose=0)
+        fresh = K.Sequential([K.Input((1,)), K.layers.Dense(1)])
+        fresh.compile("sgd", "mse")
+        yield lambda: fresh.fit(Batches(3), epochs=2, verbose=0)
+        yield lambda: fresh.fit(Batches(3), validation_data=Batches(2), verbose=0)
+        yield lambda: fresh.evaluate(Batches(3), verbose=0)
+        yield lambda: fresh.predict(Batches(3, workers=2), verbose=0)
+        yield lambda: fresh.fit(np.zeros((4, 1)), np.zeros(4), validation_data=Batches(2), verbose=0)
+        yield lambda: fresh.fit(generator(), verbose=0)
+
+    import warnings
+    points = []
+    for run in runs():
+        K.utils.set_random_seed(1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            run()
+        points.append((round(float(torch_like.rand(1).item()), 6), " ".join(seen)))
+        seen.clear()
+    return points
+
+
+def test_keras_draws_of_dataloaders_pydatasets_and_generators():
+    """Keras's torch trainer makes a DataLoader iterator for the build batch, for each pass and after each full
+    pass (each draws a worker seed from torch's global stream; a user's shuffling DataLoader also its sampler's
+    seed), and reads PyDatasets and generators through DataLoaders too: keras-io's training_with_built_in_methods
+    guide fit a torch DataLoader on another order (first loss 2.3405 where Keras prints 2.2693), and every
+    shuffle after a PyDataset fit differed."""
+    import torch
+    import torch.utils.data as torch_data
+    import autograd as ag
+    import nn.data as our_data
+    theirs, ours = fresh_sessions()
+    assert _draw_points(ours, ag, our_data) == _draw_points(theirs, torch, torch_data)
+
+
+def test_torch_utils_data_distributed_is_an_attribute():
+    """keras-io's distributed_training_with_torch guide reaches `torch.utils.data.distributed.DistributedSampler`
+    by attribute after `import torch`; deepgrad raised AttributeError (the submodule was never imported)."""
+    torch = pytest.importorskip("torch")
+    import nn  # noqa: F401  (installs nn.data as autograd.utils.data)
+    import autograd as ag
+    assert torch.utils.data.distributed.DistributedSampler.__name__ == "DistributedSampler"
+    sampler = ag.utils.data.distributed.DistributedSampler(list(range(10)), num_replicas=2, rank=1, shuffle=False)
+    reference = torch.utils.data.distributed.DistributedSampler(list(range(10)), num_replicas=2, rank=1, shuffle=False)
+    assert list(sampler) == list(reference)
