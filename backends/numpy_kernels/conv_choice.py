@@ -1,7 +1,8 @@
 """Which algorithm computes a convolution of a given shape on the CPU, and how much memory it may use.
 
 Algorithms (each in its own module): `pointwise` (1x1, no padding: one product per sample, no copies),
-`depthwise` (one filter per channel: per-plane column matrices, or compiled kernels on numba),
+`depthwise` (one filter per channel: per-plane column matrices, channels-last passes on small planes, or
+compiled kernels on numba),
 `direct` (numba only: compiled direct convolutions, groups 1, no dilation, numba_kernels/conv_direct.py),
 `winograd` (3x3, stride 1, dilation 1, groups 1: F(2x2, 3x3), 2.25x fewer multiplications),
 `winograd4` (the same layers, float32/float64: F(4x4, 3x3), 4x fewer multiplications, float32
