@@ -63,8 +63,9 @@ def _check_outputs_differentiable(op, outputs, strict):
     if strict:
         for i, out in enumerate(outputs):
             if not out.requires_grad:
-                raise RuntimeError(f"{op}: output {i} of the function does not require grad (strict=True): "
-                                   "compute it differentiably from the inputs, or pass strict=False")
+                raise RuntimeError(f"Output {i} of the user-provided function does not require gradients. The "
+                                   "outputs must be computed in a differentiable manner from the input when running "
+                                   f"in strict mode ({op}, strict=True; or pass strict=False)")
 
 
 def _partial_grads(outputs, inputs, grad_outputs, create_graph):

@@ -260,3 +260,13 @@ def test_sdpa_kernel_without_flash_shows_the_math_paths_node():
     import torch.nn.attention
     import torch.nn.functional as TF
     assert _sdpa_names(torch, TF, torch.nn.attention) == expected
+
+
+def test_strict_autograd_functional_refusal_begins_with_pytorchs_sentence():
+    from autograd.autograd.functional import jacobian
+    sentence = "^Output 0 of the user-provided function does not require gradients. The outputs must be computed"
+    with pytest.raises(RuntimeError, match=sentence):
+        jacobian(lambda a: a.detach() * 2, ag.ones(3), strict=True)
+    torch = require_torch()
+    with pytest.raises(RuntimeError, match=sentence):
+        torch.autograd.functional.jacobian(lambda a: a.detach() * 2, torch.ones(3), strict=True)

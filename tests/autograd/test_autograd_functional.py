@@ -152,7 +152,8 @@ def test_unused_inputs_give_zeros_or_strict_errors():
         AF.jacobian(only_x, ours, strict=True)
     with pytest.raises(RuntimeError, match=r"vjp: the output is independent of input 1.*strict=False"):
         AF.vjp(only_x, ours, ag.ones((2, 3), dtype=ag.float64), strict=True)
-    with pytest.raises(RuntimeError, match=r"vjp: output 0 of the function does not require grad"):
+    with pytest.raises(RuntimeError,
+                       match=r"^Output 0 of the user-provided function does not require gradients\..*\(vjp, strict=True"):
         AF.vjp(lambda x: ag.ones(3), ours[1], ag.ones(3), strict=True)
 
 
