@@ -24,14 +24,15 @@ def test_backends_cudnn_imports_as_a_module():
     assert done.returncode == 0, done.stderr
 
 
-def test_onnx_namespace_imports_and_export_refuses_by_name():
+def test_onnx_namespace_imports_and_export_writes(tmp_path):
     """word_language_model's `import torch.onnx` ported: the import failed; now the namespace exists,
-    is_in_onnx_export() is False as in PyTorch outside an export, and export raises a RuntimeError that names it."""
+    is_in_onnx_export() is False as in PyTorch outside an export, and (since stop 56) export writes the file."""
     torch = require_torch()
     import autograd.onnx
     assert autograd.onnx.is_in_onnx_export() is False and torch.onnx.is_in_onnx_export() is False
-    with pytest.raises(RuntimeError, match=r"autograd\.onnx\.export\(Linear.*no ONNX exporter.*state_dict"):
-        ag.onnx.export(nn.Linear(2, 2), (ag.zeros(1, 2),), "model.onnx")
+    pytest.importorskip("onnx")
+    ag.onnx.export(nn.Linear(2, 2), (ag.zeros(1, 2),), tmp_path / "model.onnx")
+    assert (tmp_path / "model.onnx").stat().st_size > 0
 
 
 @pytest.mark.parametrize("build", [

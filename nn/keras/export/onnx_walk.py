@@ -4,7 +4,7 @@ import numpy as np
 
 from ..symbolic import KerasTensor, flatten
 from .export_error import ExportError
-from .onnx_builder import OPSET, OnnxGraph
+from autograd.onnx_graph import OPSET, OnnxGraph
 from .onnx_layers import converters
 
 

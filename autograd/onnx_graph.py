@@ -1,5 +1,6 @@
 """An ONNX graph under construction: fresh value names, nodes, weights stored as initializers, and the finished
-`onnx.ModelProto`. The converters in onnx_layers.py add to it one Keras layer at a time."""
+`onnx.ModelProto`. Two writers add to it: autograd.onnx_ops (a traced PyTorch-style forward, `ag.onnx.export`) and
+nn.keras.export (Keras layers, `Model.export`)."""
 import numpy as np
 
 #: the opset written (Keras 3.15's torch backend writes 20 too); LayerNormalization needs 17, Gelu 20

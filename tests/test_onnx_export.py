@@ -1,0 +1,139 @@
+"""autograd.onnx.export (torch.onnx.export's surface): a module's forward traced on example inputs, written as ONNX;
+ONNX Runtime's results equal the eager forward for every op export writes; clear refusals for the rest."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import nn.functional as F
+
+onnx = pytest.importorskip("onnx")
+ort = pytest.importorskip("onnxruntime")
+
+
+def _check(model, args, tmp_path, atol=2e-5, **options):
+    args = args if isinstance(args, tuple) else (args,)
+    model.eval()
+    with ag.no_grad():
+        expected = model(*args)
+    program = ag.onnx.export(model, args, tmp_path / "m.onnx", **options)
+    session = ort.InferenceSession(str(tmp_path / "m.onnx"))
+    feeds = {i.name: a.numpy() for i, a in zip(session.get_inputs(), args)}
+    got = session.run(None, feeds)
+    expected = expected if isinstance(expected, (tuple, list)) else [expected]
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g, e.numpy(), rtol=1e-5, atol=atol)
+    return program, session
+
+
+class ConvNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+        self.conv2 = nn.Conv2d(8, 6, 3, stride=2, dilation=1, groups=2)
+        self.up = nn.ConvTranspose2d(6, 4, 2, stride=2)
+        self.fc = nn.Linear(4 * 2 * 2, 5)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.bn(self.conv1(x))), 2)
+        x = F.avg_pool2d(F.leaky_relu(self.conv2(x), 0.1), 2, stride=1, padding=1, count_include_pad=False)
+        x = F.adaptive_avg_pool2d(self.up(x), 2)
+        return F.log_softmax(self.fc(x.view(x.size(0), -1)), dim=1)
+
+
+def test_a_convolutional_classifier_in_eval_mode(tmp_path):
+    ag.manual_seed(0)
+    model = ConvNet()
+    model.train()
+    model(ag.randn(4, 3, 12, 12))   # running statistics away from their initial values
+    program, session = _check(model, ag.randn(2, 3, 12, 12), tmp_path)
+    model.train()   # export traces in eval mode (TrainingMode.EVAL) and gives the modules their flags back
+    again = ag.onnx.export(model, (ag.randn(2, 3, 12, 12),))
+    assert model.training and model.bn.training
+    assert again.model_proto.SerializeToString() == program.model_proto.SerializeToString()
+    assert [i.name for i in session.get_inputs()] == ["x"] and session.get_inputs()[0].shape == [2, 3, 12, 12]
+    assert "ONNXProgram" in repr(program)
+
+
+class Block(nn.Module):
+    def __init__(self, width=16, heads=2):
+        super().__init__()
+        self.embed = nn.Embedding(50, width)
+        self.norm1, self.norm2 = nn.LayerNorm(width), nn.LayerNorm(width)
+        self.qkv = nn.Linear(width, 3 * width)
+        self.proj = nn.Linear(width, width)
+        self.mlp = nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(), nn.Linear(4 * width, width), nn.Dropout(0.1))
+        self.heads = heads
+        self.head = nn.Linear(width, 7)
+
+    def forward(self, tokens):
+        x = self.embed(tokens)
+        b, t, c = x.shape
+        q, k, v = self.qkv(self.norm1(x)).split(c, dim=2)
+        q, k, v = (z.view(b, t, self.heads, c // self.heads).transpose(1, 2) for z in (q, k, v))
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        x = x + self.proj(y.transpose(1, 2).contiguous().view(b, t, c))
+        x = x + self.mlp(self.norm2(x))
+        return self.head(x[:, -1, :])
+
+
+def test_a_causal_transformer_block(tmp_path):
+    ag.manual_seed(1)
+    _check(Block(), ag.randint(0, 50, (3, 6)), tmp_path)
+
+
+class Pieces(nn.Module):
+    def forward(self, x, y):
+        z = ag.cat([x, y], dim=1) * 2.0 - 1
+        z = z / (z.abs() + 1) + z.pow(2).mean(dim=-1, keepdim=True)
+        w = ag.stack([z.sum(1), z.amax(1)], dim=0)
+        u = F.silu(z).tanh() + ag.sigmoid(z).sqrt() + z.clamp(-0.5, 0.5) + F.hardtanh(z) + F.elu(z, 0.5)
+        v = F.normalize(u, dim=-1) + u.exp().log() + u.repeat(1, 1, 1)
+        return v[:, 1:3, ...].permute(0, 2, 1).flatten(1), w.unsqueeze(0).squeeze(0), F.softmax(x, -1)
+
+
+def test_elementwise_reductions_and_shapes(tmp_path):
+    ag.manual_seed(2)
+    _check(Pieces(), (ag.randn(2, 3, 4), ag.randn(2, 2, 4)), tmp_path, input_names=["a", "b"],
+           output_names=["v", "w", "p"])
+    names = [o.name for o in onnx.load(str(tmp_path / "m.onnx")).graph.output]
+    assert names == ["v", "w", "p"]
+
+
+def test_opset_conversion_and_is_in_onnx_export(tmp_path):
+    seen = []
+
+    class Probe(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(3, 2)
+
+        def forward(self, x):
+            seen.append(ag.onnx.is_in_onnx_export())
+            return F.relu(self.fc(x))
+
+    program, _ = _check(Probe(), ag.randn(4, 3), tmp_path, opset_version=17)
+    assert program.model_proto.opset_import[0].version == 17
+    assert seen[-1] is True and ag.onnx.is_in_onnx_export() is False
+
+
+def test_refusals_name_the_cause(tmp_path):
+    model = nn.Sequential(nn.Linear(3, 2))
+    with pytest.raises(ag.onnx.OnnxExporterError, match="dynamic_axes"):
+        ag.onnx.export(model, (ag.randn(2, 3),), tmp_path / "d.onnx", dynamic_axes={"x": {0: "batch"}})
+
+    class Unknown(nn.Module):
+        def forward(self, x):
+            return ag.cumsum(x, 0)
+
+    with pytest.raises(ValueError, match="no ONNX form here for the op"):
+        ag.onnx.export(Unknown(), (ag.randn(2, 3),), tmp_path / "u.onnx")
+    assert not (tmp_path / "u.onnx").exists()
+
+    class Reads(nn.Module):
+        def forward(self, x):
+            return x * 2 if x.sum().item() > 0 else x
+
+    with pytest.raises(Exception, match="item"):
+        ag.onnx.export(Reads(), (ag.randn(2, 3),), tmp_path / "r.onnx")
