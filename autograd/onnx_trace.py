@@ -58,13 +58,33 @@ def _unwrap(rec, ref, names):
     return Value(names[ref], rec.vals[ref])
 
 
+def _assign(rec, names, stale, dst, src):
+    """An in-place write (`out += identity`, `ReLU(inplace=True)`): later reads of `dst` read `src`'s value. A view
+    of `dst` made before the write would still show the old value here, so reading one afterwards is refused."""
+    if isinstance(dst, Const):
+        raise OnnxOpError("autograd.onnx.export: the forward writes in place into a parameter or a tensor made "
+                          "outside it; export writes a forward that leaves those unchanged")
+    array = rec.vals[dst]
+    for slot in names:
+        if slot != dst and np.may_share_memory(rec.vals[slot], array):
+            stale.add(slot)
+    names[dst] = names[src] if not isinstance(src, Const) else None
+    if names[dst] is None:
+        raise OnnxOpError("autograd.onnx.export: the forward fills a tensor in place with a constant; write it "
+                          "as an op (ag.full_like, ag.where) to export it")
+
+
 def _write(onnx, rec, slots, input_names):
     graph = OnnxGraph(onnx)
     names = {slot: name for slot, name in zip(slots, input_names)}
+    stale = set()
     for entry in rec.entries:
         kind = entry[0]
         if kind == "rng" and getattr(getattr(entry[1], "__self__", None), "shape", None) is not None:
             names[entry[3]] = graph.constant(np.asarray(entry[1].__self__), "tensor")   # a tensor made in forward
+            continue
+        if kind == "assign":
+            _assign(rec, names, stale, entry[1], entry[2])
             continue
         if kind != "fwd":
             what = {"rng": "draws random numbers (call model.eval(); dropout and noise must be off)",
@@ -76,6 +96,10 @@ def _write(onnx, rec, slots, input_names):
         if convert is None:
             raise OnnxOpError(f"autograd.onnx.export: no ONNX form here for the op {cls.__name__} "
                               f"({cls.__module__}); the ops export writes are {sorted(CONVERTERS)}")
+        if any(not isinstance(a, Const) and a in stale for a in args):
+            raise OnnxOpError(f"autograd.onnx.export: {cls.__name__} reads a view of a tensor the forward changed "
+                              "in place after making the view; export writes values, not shared memory: make "
+                              "the view after the in-place change, or use an out-of-place op")
         values = [_unwrap(rec, a, names) for a in args]
         made = convert(graph, values, kwargs)
         for slot, name in zip(outs, made):

@@ -137,3 +137,37 @@ def test_refusals_name_the_cause(tmp_path):
 
     with pytest.raises(Exception, match="item"):
         ag.onnx.export(Reads(), (ag.randn(2, 3),), tmp_path / "r.onnx")
+
+
+class Residual(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(4, 4, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(4)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(4, 4, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(4)
+
+    def forward(self, x):   # torchvision's BasicBlock: in-place ReLU and `out += identity`
+        identity = x
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        out += identity
+        return self.relu(out)
+
+
+def test_in_place_writes_of_a_residual_block(tmp_path):
+    ag.manual_seed(3)
+    _check(Residual(), ag.randn(2, 4, 6, 6), tmp_path)
+
+
+def test_a_view_read_after_an_in_place_change_is_refused(tmp_path):
+    class Stale(nn.Module):
+        def forward(self, x):
+            x = x * 1
+            flat = x.view(-1)
+            x.add_(1)
+            return flat * 2
+
+    with pytest.raises(ValueError, match="view of a tensor the forward changed in place"):
+        ag.onnx.export(Stale(), (ag.randn(2, 3),), tmp_path / "s.onnx")
