@@ -173,7 +173,9 @@ def symbolic_op(fn, op_name=None, graph_fn=None):
     @functools.wraps(fn)
     def op(*args, **kwargs):
         if _has_symbolic(args, kwargs):
-            if args and isinstance(args[0], str):   # einsum's subscripts: bound to the op, not a tensor input
+            # einsum's subscripts, and the function that map, vectorized_map, scan and associative_scan apply:
+            # bound to the op, not tensor inputs
+            if args and (isinstance(args[0], str) or (callable(args[0]) and not isinstance(args[0], KerasTensor))):
                 return Operation(functools.partial(node_fn, args[0]), op_name or fn.__name__)(*args[1:], **kwargs)
             operation, args, kwargs = operation_for(node_fn, op_name or fn.__name__, args, kwargs)
             return operation(*args, **kwargs)

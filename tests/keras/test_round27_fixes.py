@@ -48,3 +48,36 @@ def test_layer_takes_an_initializer_config_dict():
         layer.build((None, 3))
         kernels.append(np.asarray(K.ops.convert_to_numpy(layer.kernel)))
     np.testing.assert_allclose(kernels[1], kernels[0], rtol=1e-6, atol=1e-7)
+
+
+def _control_flow_model(K):
+    x = K.Input((6, 3), name="x")
+    cumulative = K.ops.associative_scan(K.ops.add, x, axis=1)
+    doubled = K.ops.vectorized_map(lambda row: row * 2.0, x)
+    totals = K.ops.map(lambda row: K.ops.sum(row), x)
+    _, running = K.ops.scan(lambda carry, frame: (carry + frame, carry + frame), K.ops.zeros((3,)),
+                            K.ops.transpose(cumulative, (1, 0, 2)))
+    features = K.layers.Concatenate()([K.layers.Flatten()(cumulative), K.layers.Flatten()(doubled),
+                                       K.ops.expand_dims(totals, -1)])
+    out = K.layers.Dense(1, name="out")(features)
+    shapes = [tuple(t.shape) for t in (cumulative, doubled, totals, running)]
+    return K.Model(x, out), shapes
+
+
+def test_control_flow_ops_taking_a_function_accept_symbolic_inputs():
+    """`ops.associative_scan`, `ops.vectorized_map`, `ops.map` and `ops.scan` on a KerasTensor (a functional model
+    being built) record a graph node with Keras's output shape; deepgrad tried to read the function as a tensor
+    input and raised UnsupportedDataError."""
+    theirs, ours = fresh_sessions()
+    (k_model, k_shapes), (o_model, o_shapes) = _control_flow_model(theirs), _control_flow_model(ours)
+    assert o_shapes == k_shapes
+    o_model.set_weights(k_model.get_weights())
+    data = np.random.default_rng(27).normal(size=(4, 6, 3)).astype("float32")
+    np.testing.assert_allclose(o_model.predict(data, verbose=0), k_model.predict(data, verbose=0), rtol=1e-5,
+                               atol=1e-5)
+    target = data.sum(axis=(1, 2))[:, None] * 0.1
+    losses = []
+    for K, model in ((theirs, k_model), (ours, o_model)):
+        model.compile(optimizer=K.optimizers.SGD(0.001), loss="mse")
+        losses.append(model.fit(data, target, batch_size=2, epochs=2, verbose=0, shuffle=False).history["loss"])
+    np.testing.assert_allclose(losses[1], losses[0], rtol=1e-5)
