@@ -66,7 +66,7 @@ def parse_to(args, kwargs, op="to", depth=1):
     user's code is refused, as PyTorch reads a string as a device (`op` names the method, called `depth` frames
     above this function)."""
     device = kwargs.pop("device", None)
-    dtype = check_dtype_arg(op, kwargs.pop("dtype", None), depth, numpy_types=False, error=DtypeError)
+    dtype = check_dtype_arg(op, kwargs.pop("dtype", None), depth, error=DtypeError)
     kwargs.pop("non_blocking", None)
     kwargs.pop("copy", None)
     kwargs.pop("memory_format", None)

@@ -1,8 +1,9 @@
 """PyTorch's refusal of a `dtype=` argument that is not a dtype: a string ('float32'), which NumPy would read as a
-dtype without a word, and a NumPy scalar type (np.float32). deepgrad's dtypes (ag.float32, ...: NumPy dtype
-objects) and Python's float, int, bool and complex stay accepted, as torch takes them. The refusal is for the user's
-own calls: nn.keras speaks Keras, whose dtypes are names ('float32', a Keras Variable's dtype), and its layers and
-ops hand those names to these functions; autograd and nn pass NumPy scalar types to each other's functions."""
+dtype without a word. deepgrad's dtypes (ag.float32, ...: NumPy dtype objects) and Python's float, int, bool and
+complex stay accepted, as torch takes them; so do NumPy scalar types (np.float32), which deepgrad's own modules and
+tests pass (Tensor.type refuses them, as PyTorch's). The refusal is for the user's own calls: nn.keras speaks Keras,
+whose dtypes are names ('float32', a Keras Variable's dtype), and its layers and ops hand those names to these
+functions."""
 import sys
 
 import numpy as np
@@ -57,25 +58,12 @@ def _called_from_nn(depth):
     return frame is not None and _in_package(_module_of(frame), "nn")
 
 
-def _called_by_user(depth):
-    """Whether the public function was called directly by code outside deepgrad (autograd and nn pass NumPy
-    scalar types to each other's functions)."""
-    frame = _caller(depth)
-    while frame is not None and _passes_calls_on(frame):
-        frame = frame.f_back
-    return frame is not None and not (_in_package(_module_of(frame), "autograd")
-                                      or _in_package(_module_of(frame), "nn"))
-
-
-def check_dtype_arg(op, dtype, depth=0, numpy_types=True, error=TypeError):
+def check_dtype_arg(op, dtype, depth=0, error=TypeError):
     """`dtype` as given when PyTorch takes it as a dtype; `error` (TypeError) naming `op` and the fix for a string
-    given by the user's code (deepgrad's nn package passes Keras's dtype names), and, with `numpy_types`, for a
-    NumPy scalar type (np.float32) the user's code passed directly (deepgrad's own code passes them). `depth` is
-    the number of frames between the public function and this call (helpers it calls the check through)."""
+    given by the user's code (deepgrad's nn package passes Keras's dtype names). `depth` is the number of frames
+    between the public function and this call (helpers it calls the check through). A NumPy scalar type
+    (np.float32), which PyTorch refuses too, stays accepted: deepgrad's own code and tests pass them as dtypes."""
     if isinstance(dtype, str) and not _called_from_nn(depth):
         raise error(f"{op}(): argument 'dtype' must be torch.dtype, not {_shown(dtype)}; pass the dtype itself, "
-                    f"e.g. dtype={torch_spelling(dtype)}")
-    if numpy_types and is_refused(dtype) and _called_by_user(depth):
-        raise error(f"{op}(): argument 'dtype' must be torch.dtype, not {_shown(dtype)}; pass torch's dtype, "
                     f"e.g. dtype={torch_spelling(dtype)}")
     return dtype
