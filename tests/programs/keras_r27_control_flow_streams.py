@@ -3,7 +3,8 @@ layers. `scan` with a tuple carry, `reverse=True` and `unroll`, `associative_sca
 `fori_loop` over a tuple, `while_loop` with `maximum_iterations`, `switch`, `cond`, `map` and `vectorized_map`,
 `segment_sum`/`segment_max` with `num_segments`, `einsum` with repeated and broadcast indices; `SeedGenerator`
 streams (two generators with one seed, `next`, `state`, draws of each distribution advancing it), and a layer
-whose `call` runs a `scan` recurrence and a seeded noise draw, trained through `fit`."""
+whose `call` runs a `scan` recurrence and a seeded noise draw, trained through `fit`; `associative_scan`,
+`vectorized_map` and `map` on symbolic inputs in a functional model."""
 import numpy as np
 
 import keras
@@ -101,6 +102,17 @@ def main():
     print("fit", r(history.history["loss"], 4), r(model.get_layer("smoother").decay, 4),
           r(ops.convert_to_numpy(model.get_layer("smoother").generator.state)))
     print("predict", r(model.predict(series[:3], verbose=0)[:, 0], 4))
+
+    inputs = keras.Input((8, 2), name="series")
+    cumulative = ops.associative_scan(ops.add, inputs, axis=1)
+    doubled = ops.vectorized_map(lambda row: ops.flip(row, 0), inputs)
+    totals = ops.map(lambda row: ops.max(row), inputs)
+    print("symbolic", [tuple(t.shape) for t in (cumulative, doubled, totals)])
+    merged = layers.Concatenate()([layers.Flatten()(cumulative), layers.Flatten()(doubled), ops.expand_dims(totals, -1)])
+    graph = keras.Model(inputs, layers.Dense(1)(merged), name="graph_flow")
+    graph.compile(optimizer=keras.optimizers.SGD(0.0003), loss="mse")
+    history = graph.fit(series, target, batch_size=5, epochs=2, verbose=0, shuffle=False)
+    print("graph fit", r(history.history["loss"], 4), [layer.name for layer in graph.layers][-2:])
 
 
 if __name__ == "__main__":
