@@ -11,7 +11,7 @@ import threading
 import warnings
 
 from . import custom_jvp
-from .func_levels import check_function, levels
+from .func_levels import check_function, levels, vmap_rule_result
 from .function import _FREED, Function, wrap_saved
 from .grad_mode import is_grad_enabled, no_grad
 from .saved_hooks import stored
@@ -314,6 +314,10 @@ class TensorFunction(Function):
             bound = cls._signature.bind(*args, **kwargs)
             bound.apply_defaults()
             args, kwargs = bound.args, {}
+        if levels.vmap_rules is not None:   # under vmap: the Function's own vmap staticmethod, as torch.func's
+            out = vmap_rule_result(cls, args, kwargs)
+            if out is not NotImplemented:
+                return out
         node_class = cls.__dict__.get("_node_class", cls)
         _applying.slots.append(None)
         try:
