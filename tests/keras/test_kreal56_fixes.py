@@ -179,3 +179,41 @@ def test_torch_utils_data_distributed_is_an_attribute():
     sampler = ag.utils.data.distributed.DistributedSampler(list(range(10)), num_replicas=2, rank=1, shuffle=False)
     reference = torch.utils.data.distributed.DistributedSampler(list(range(10)), num_replicas=2, rank=1, shuffle=False)
     assert list(sampler) == list(reference)
+
+
+def _vocabulary_after_a_round_trip(K, folder, zipped):
+    """keras-io's customizing_saving_and_serialization guide: a layer whose save_assets writes a file and whose
+    load_assets reads it back (changed), saved and loaded as a .keras file (or a model folder)."""
+    import os
+
+    class Vocabulary(K.layers.Dense):
+        def __init__(self, vocab=None, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.vocab = vocab
+
+        def save_assets(self, inner_path):
+            with open(os.path.join(inner_path, "vocabulary.txt"), "w") as f:
+                f.write(self.vocab)
+
+        def load_assets(self, inner_path):
+            with open(os.path.join(inner_path, "vocabulary.txt")) as f:
+                self.vocab = f.read().replace("<unk>", "little")
+
+    model = K.Sequential([Vocabulary(vocab="Mary had a <unk> lamb.", units=5)])
+    model(np.ones((2, 3), "float32"))
+    path = os.path.join(folder, "assets_model.keras" if zipped else "assets_model")
+    model.save(path, **({} if zipped else {"zipped": False}))
+    restored = K.models.load_model(path, custom_objects={"Vocabulary": Vocabulary})
+    return restored.layers[0].vocab
+
+
+@pytest.mark.parametrize("zipped", [True, False])
+def test_save_assets_and_load_assets_round_trip(tmp_path, zipped):
+    """deepgrad never called save_assets / load_assets: the restored layer silently kept the vocabulary its
+    constructor got ('Mary had a <unk> lamb.' where Keras gives 'Mary had a little lamb.')."""
+    theirs, ours = fresh_sessions()
+    (tmp_path / "k").mkdir()
+    (tmp_path / "o").mkdir()
+    expected = _vocabulary_after_a_round_trip(theirs, str(tmp_path / "k"), zipped)
+    assert expected == "Mary had a little lamb."
+    assert _vocabulary_after_a_round_trip(ours, str(tmp_path / "o"), zipped) == expected

@@ -24,6 +24,7 @@ from .. import weights_file
 from . import registration
 from .keras_archive import load_keras_model, load_keras_weights
 from .keras_h5_write import keras_weights_h5
+from .layer_assets import asset_members, restore_assets, stored_assets
 from .legacy_h5_model import load_legacy_h5_model, save_legacy_h5
 from .model_folder import ModelFolder, is_model_folder, write_model_folder
 from .optimizer_state import optimizer_arrays, restore_optimizer
@@ -77,6 +78,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     keras_weights = keras_weights_h5(model)   # None without h5py, or for a model Keras's layout cannot carry
     if keras_weights is not None:
         members.append((KERAS_WEIGHTS, keras_weights))
+    members += asset_members(model)   # the files of layers defining save_assets
     if zipped is False:   # as Keras: the archive's members as files in a folder
         write_model_folder(filepath, members)
         return
@@ -162,11 +164,13 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             return load_keras_model(archive, filepath, custom_objects, compile, safe_mode)
         config = json.loads(archive.read(CONFIG))
         stored, names = _read_weights(archive)
+        assets = stored_assets(archive)
     compile_config = config.pop("compile_config", None)
     with registration.CustomObjectScope(custom_objects):
         model = deserialize_keras_object(config, custom_objects, safe_mode)
         if any(name.startswith(("weight_", OWN_PREFIX)) for name in stored):
             weights_file.assign(model, stored, filepath, names=names)
+        restore_assets(model, assets)
         if compile and compile_config:
             model.compile_from_config(compile_config)
             if model.compiled:   # a model with a custom compile() may leave itself uncompiled, as in Keras

@@ -14,6 +14,7 @@ def write_model_folder(path, members):
     """Write each (name, bytes) member as a file in the folder `path`, made when missing."""
     os.makedirs(path, exist_ok=True)
     for name, data in members:
+        os.makedirs(os.path.dirname(os.path.join(path, name)), exist_ok=True)   # assets/<layer>/... members
         with open(os.path.join(path, name), "wb") as file:
             file.write(data)
 
@@ -26,8 +27,10 @@ class ModelFolder:
         self.path = path
 
     def namelist(self):
-        """The names of the folder's files."""
-        return sorted(name for name in os.listdir(self.path) if os.path.isfile(os.path.join(self.path, name)))
+        """The names of the folder's files, those in sub-folders as 'sub/name' (a zip's member names)."""
+        names = [os.path.relpath(os.path.join(root, name), self.path).replace(os.sep, "/")
+                 for root, _, files in os.walk(self.path) for name in files]
+        return sorted(names)
 
     def read(self, name):
         """The bytes of the file `name`; KeyError, as a zip archive raises, when there is none."""
