@@ -27,6 +27,16 @@ def _as_array(value):
     return value._data if isinstance(value, Tensor) else value
 
 
+def _argument_tensor(array, device, originals):
+    """The tensor forward sees for an argument's array: the caller's very Tensor, as PyTorch hands forward its
+    arguments themselves (with their requires_grad; code keeps them on ctx and differentiates through them in
+    backward, as openai's diffusion `checkpoint` does); a new Tensor over the array when apply converted it."""
+    given = originals.get(id(array))
+    if given is not None and given._data is array:
+        return given
+    return _as_tensor(array, device)
+
+
 def _tensor_forward(user_forward, setup_context=None):
     def forward(ctx, *args, **kwargs):
         if not isinstance(ctx, Function):   # Fn.forward(None, x) called by hand, outside apply: the plain function
@@ -37,11 +47,12 @@ def _tensor_forward(user_forward, setup_context=None):
             if levels.forward and any(ctx.needs_input_grad) and not custom_jvp.has_jvp(forward_cls):
                 raise NotImplementedError(custom_jvp.NO_JVP)
         ctx.needs_input_grad = tuple(ctx.needs_input_grad)   # a tuple of one flag per argument, as PyTorch's
-        tensors = [_as_tensor(a, ctx.device) if ctx.device.is_array(a) else a for a in args]
+        originals = _applying.originals[-1] if _applying.originals else {}
+        tensors = [_argument_tensor(a, ctx.device, originals) if ctx.device.is_array(a) else a for a in args]
         ctx._input_dtypes = tuple(getattr(a, "dtype", None) for a in args)
         ctx._input_shapes = tuple(getattr(a, "shape", None) for a in args)
         ctx._input_ids = tuple(map(id, args))   # which inputs mark_dirty names, for a jvp (custom_jvp.py)
-        ctx._input_kinds = tuple(type(t).__name__ for t in tensors)
+        ctx._input_kinds = tuple("Tensor" if isinstance(t, Tensor) else type(t).__name__ for t in tensors)
         with no_grad():
             if setup_context is None:
                 out = user_forward(ctx, *tensors, **kwargs)
@@ -187,9 +198,11 @@ def _plain(method):
 
 
 class _Applying(threading.local):
-    """Per thread, one slot per custom Function.apply in progress: its forward leaves its node there."""
+    """Per thread, one slot per custom Function.apply in progress: its forward leaves its node there; and its
+    tensor arguments, by array, which forward is handed."""
     def __init__(self):
         self.slots = []
+        self.originals = []
 
 
 _applying = _Applying()
@@ -320,10 +333,12 @@ class TensorFunction(Function):
                 return out
         node_class = cls.__dict__.get("_node_class", cls)
         _applying.slots.append(None)
+        _applying.originals.append({id(a._data): a for a in args if isinstance(a, Tensor)})
         try:
             out = Function.apply.__func__(node_class, *args, **kwargs)
         finally:
             ctx = _applying.slots.pop()
+            _applying.originals.pop()
         if ctx is None:
             return out
         if type(out) is not tuple and out._node is ctx and id(out._data) in getattr(ctx, "_non_diff", ()):

@@ -76,9 +76,11 @@ def test_forward_sees_tensors_without_a_graph_and_higher_order_works(device):
     class Square(ag.autograd.Function):
         @staticmethod
         def forward(ctx, x):
-            seen["type"], seen["grad"] = type(x), x.requires_grad
+            seen["type"], seen["grad"], seen["is_x"] = type(x), x.requires_grad, x is given[0]
             ctx.save_for_backward(x)
-            return x * x
+            out = x * x
+            seen["graph"] = out.requires_grad or out.grad_fn is not None
+            return out
 
         @staticmethod
         def backward(ctx, g):
@@ -86,8 +88,11 @@ def test_forward_sees_tensors_without_a_graph_and_higher_order_works(device):
             return 2 * x * g
 
     x = ag.tensor(np.array([1.0, -2.0, 3.0]), device=device, requires_grad=True)
+    given = [x]
     y = Square.apply(x)
-    assert seen == {"type": ag.Tensor, "grad": False} and y.grad_fn.name() == "SquareBackward"
+    # forward gets the argument itself (requires_grad and all, as PyTorch's), and records no graph
+    assert seen == {"type": ag.Tensor, "grad": True, "is_x": True, "graph": False}
+    assert y.grad_fn.name() == "SquareBackward"
     (g,) = ag.grad(y.sum(), x, create_graph=True)
     np.testing.assert_allclose(g.numpy(), [2.0, -4.0, 6.0])
     g.sum().backward()
