@@ -18,6 +18,17 @@ def is_available():
     return bool(_gpus())
 
 
+def is_initialized():
+    """True once deepgrad has set up a CUDA device in this process (PyTorch's: once its lazy CUDA init ran)."""
+    return backends.created("cuda")
+
+
+def __getattr__(name):
+    if name == "_initialized":   # torch.cuda._initialized, which code reads (performer-pytorch's reversible layers)
+        return is_initialized()
+    raise AttributeError(f"module 'autograd.cuda' has no attribute {name!r}")
+
+
 def device_count():
     """How many CUDA GPUs work through CuPy on this machine."""
     return len(_gpus())

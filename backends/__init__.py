@@ -1,7 +1,7 @@
 """Device backends: one interface, implemented by NumPy (`cpu`), Numba (`numba`) and CuPy (`cuda`)."""
 from .base import ACTIVATIONS, Backend
 from .errors import DeviceError
-from .registry import (available, device_for, get_backend, get_default_device, host_rng_states, initial_seed,
+from .registry import (available, created, device_for, get_backend, get_default_device, host_rng_states, initial_seed,
                        is_device, register, seed_all, seed_all_fresh, set_default_device, set_host_rng_states)
 from . import registry as _registry
 
@@ -39,5 +39,5 @@ def _meta_factory(index):
 register("meta", _meta_factory)   # shapes without data (PyTorch's meta device); not listed by available()
 
 __all__ = ["ACTIVATIONS", "Backend", "DeviceError", "available", "device_for", "get_backend", "get_default_device",
-           "host_rng_states", "initial_seed", "is_device", "register", "seed_all", "seed_all_fresh",
+           "created", "host_rng_states", "initial_seed", "is_device", "register", "seed_all", "seed_all_fresh",
            "set_default_device", "set_host_rng_states"]

@@ -193,6 +193,11 @@ def initial_seed():
     return seed_all_fresh() if _pending_seed is None else _pending_seed
 
 
+def created(kind):
+    """True when a device of type `kind` ('cuda', ...) has been created in this process."""
+    return any(b.type == kind for b in _instances.values())
+
+
 def host_rng_states():
     """{device name: generator state} of the host devices created so far ('cpu' always): see set_host_rng_states."""
     get_backend("cpu")

@@ -21,9 +21,12 @@ from ..random_api import get_rng_state, set_rng_state
 from .. import saved_hooks
 from ..tensor import Tensor, wrap_array
 from ..versions import clock, modified_since
+from ..pytree import tree_flatten
+import backends
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "CheckpointFunction", "check_backward_validity",
-           "detach_variable", "noop_context_fn", "set_checkpoint_early_stop", "set_checkpoint_debug_enabled"]
+           "detach_variable", "get_device_states", "noop_context_fn", "set_checkpoint_early_stop",
+           "set_checkpoint_debug_enabled", "set_device_states"]
 
 _USE_REENTRANT_WARNING = (
     "{}: the use_reentrant parameter should be passed explicitly. {}use_reentrant=False is recommended, but if you "
@@ -140,6 +143,27 @@ def _warn_unsaved_generators(args):
                           "values in backward's recomputation than in the forward and the gradients differ; keep "
                           "random ops out of checkpointed functions on this device, or pass "
                           "preserve_rng_state=False to silence this warning", stacklevel=4)
+
+
+def get_device_states(*args):
+    """(device indices, generator states) of the accelerator devices the tensors in args (nested in lists, tuples
+    and dicts too) live on, one entry per such tensor, for set_device_states to restore; tensors in host memory
+    add nothing, as PyTorch leaves the CPU out (its generator is get_rng_state's)."""
+    tensors = [t for t in tree_flatten(args)[0] if isinstance(t, Tensor) and not t._device.host_memory
+               and t._device.type != "meta"]
+    _warn_unsaved_generators(tensors)
+    ids = [t.get_device() for t in tensors if callable(getattr(t._device, "rng_state", None))]
+    states = [backends.get_backend(f"{tensors[0]._device.type}:{i}").rng_state() for i in ids]
+    return ids, states
+
+
+def set_device_states(devices, states, *, device_type=None):
+    """Continue the generators of the accelerator devices numbered `devices` (of `device_type`, 'cuda' by
+    default) from `states`, as get_device_states took them."""
+    if device_type == "meta":
+        return
+    for index, state in zip(devices, states):
+        backends.get_backend(f"{device_type or 'cuda'}:{index}").set_rng_state(state)
 
 
 # ----- use_reentrant=True ---------------------------------------------------------------------------------------
