@@ -52,20 +52,33 @@ def _binary(op_type):
 
 
 def conv(g, args, kw):
+    """deepgrad's convolution runs 1-D and unbatched inputs as 2-D ones with length-1 axes put in (x_axes,
+    w_axes); `extra` pads the bottom/right beyond the symmetric padding ('same' with an even kernel)."""
     x, w, b, stride, padding, dilation, groups = args[:7]
-    extra = args[7] if len(args) > 7 else None
-    if any(len(a) for a in args[8:] if isinstance(a, tuple)):
-        _refuse("Conv", "of a channels-last layout")
-    rank = np.ndim(w) - 2
+    extra = args[7] if len(args) > 7 else ()
+    x_axes = tuple(args[8]) if len(args) > 8 and args[8] else ()
+    w_axes = tuple(args[9]) if len(args) > 9 and args[9] else ()
+    if isinstance(w, Value):
+        _refuse("Conv", "with a weight computed in the forward (export writes parameters as constants)")
+    w = np.expand_dims(np.asarray(w), w_axes) if w_axes else np.asarray(w)
+    rank = w.ndim - 2
     pads = _pair(padding, rank)
-    ends = [p + e for p, e in zip(pads, _pair(extra, rank))] if isinstance(extra, tuple) and len(extra) else pads
-    inputs = [_name(g, x), _name(g, np.asarray(w), hint="weight")] + ([] if b is None else [_name(g, b, hint="bias")])
-    return [g.op("Conv", inputs, "Conv", strides=_pair(stride, rank), pads=pads + ends,
-                 dilations=_pair(dilation, rank), group=int(groups), kernel_shape=list(np.shape(w)[2:]))]
+    ends = [p + e for p, e in zip(pads, _pair(extra, rank))] if extra else pads
+    source = _name(g, x)
+    if x_axes:
+        source = g.op("Unsqueeze", [source, g.constant(np.array(x_axes, np.int64), "axes")], "Conv")
+    inputs = [source, _name(g, w, hint="weight")] + ([] if b is None else [_name(g, b, hint="bias")])
+    y = g.op("Conv", inputs, "Conv", strides=_pair(stride, rank), pads=pads + ends,
+             dilations=_pair(dilation, rank), group=int(groups), kernel_shape=list(w.shape[2:]))
+    if x_axes:
+        y = g.op("Squeeze", [y, g.constant(np.array(x_axes, np.int64), "axes")], "Conv")
+    return [y]
 
 
 def conv_transpose(g, args, kw):
     x, w, b, stride, padding, dilation, groups, out_hw = args[:8]
+    if len(args) > 8 and args[8]:
+        _refuse("ConvTranspose", "of a 1-D or unbatched input (export writes batched 2-D and 3-D ones)")
     rank = np.ndim(w) - 2
     stride, padding, dilation = _pair(stride, rank), _pair(padding, rank), _pair(dilation, rank)
     sizes = x.array.shape[2:]

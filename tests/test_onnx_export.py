@@ -171,3 +171,21 @@ def test_a_view_read_after_an_in_place_change_is_refused(tmp_path):
 
     with pytest.raises(ValueError, match="view of a tensor the forward changed in place"):
         ag.onnx.export(Stale(), (ag.randn(2, 3),), tmp_path / "s.onnx")
+
+
+class Shapes(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.same = nn.Conv2d(3, 4, 4, padding="same")          # an even kernel: one more row/column at the end
+        self.depthwise = nn.Conv2d(4, 4, 3, groups=4, padding=1)
+        self.line = nn.Conv1d(4, 2, 3, padding=2, dilation=2)    # run as a 2-D convolution with an axis put in
+
+    def forward(self, x):
+        y = self.depthwise(self.same(x))
+        y = F.avg_pool2d(F.max_pool2d(y, 3, stride=2, ceil_mode=True, padding=1), 2, ceil_mode=True)
+        return self.line(y.flatten(2)), y.amax(dim=(2, 3)), self.depthwise(x[0, :1].repeat(4, 1, 1))
+
+
+def test_same_padding_one_dimensional_and_unbatched_convolutions(tmp_path):
+    ag.manual_seed(4)
+    _check(Shapes(), ag.randn(2, 3, 9, 7), tmp_path)
