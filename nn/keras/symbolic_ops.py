@@ -23,6 +23,8 @@ from .symbolic_shape_rules import static_output
 #: ops answered from the symbolic tensor itself, or meaningless on one
 _METADATA = {"shape": lambda x: x.shape, "ndim": lambda x: len(x.shape), "dtype": lambda x: x.dtype}
 _NOT_WRAPPED = {"convert_to_numpy", "is_tensor", "custom_gradient"}
+#: linear-algebra ops whose shape probe runs on identity matrices (square inputs) instead of zeros
+_NEED_INVERTIBLE = frozenset({"inv", "cholesky", "cholesky_inverse", "solve", "solve_triangular", "lu_factor"})
 _installed = {}   # "ops": the keras.ops module install() wrapped (to find an op by name when loading)
 
 
@@ -63,10 +65,15 @@ class Operation(Layer):
     def _run_on_zeros(self, args, kwargs, batch, size):
         """The op on zeros shaped as the KerasTensors in args and kwargs, unknown sizes set to `batch` on the first
         axis and `size` elsewhere."""
+        invertible = getattr(self, "op_name", None) in _NEED_INVERTIBLE
+
         def zeros(k):
             if not isinstance(k, KerasTensor):
                 return k
             shape = [(batch if axis == 0 else size) if d is None else d for axis, d in enumerate(k.shape)]
+            if invertible and len(shape) >= 2 and shape[-1] == shape[-2]:
+                # zero matrices are singular: inv, cholesky, solve ... would refuse them
+                return ag.zeros(*shape, dtype=np.dtype(k.dtype)) + ag.eye(shape[-1], dtype=np.dtype(k.dtype))
             return ag.zeros(*shape, dtype=np.dtype(k.dtype))
         # the shapes come from runs on zeros: 0 / 0 there means nothing
         with np.errstate(all="ignore"), ag.no_grad(), shape_probe_scope():
@@ -173,10 +180,15 @@ def symbolic_op(fn, op_name=None, graph_fn=None):
     @functools.wraps(fn)
     def op(*args, **kwargs):
         if _has_symbolic(args, kwargs):
-            # einsum's subscripts, and the function that map, vectorized_map, scan and associative_scan apply:
-            # bound to the op, not tensor inputs
-            if args and (isinstance(args[0], str) or (callable(args[0]) and not isinstance(args[0], KerasTensor))):
-                return Operation(functools.partial(node_fn, args[0]), op_name or fn.__name__)(*args[1:], **kwargs)
+            # einsum's subscripts, and the functions that map, vectorized_map, scan, associative_scan and
+            # while_loop apply: bound to the op, not tensor inputs
+            bound = 0
+            while bound < len(args) and (isinstance(args[bound], str) or (callable(args[bound]) and
+                                                                          not isinstance(args[bound], KerasTensor))):
+                bound += 1
+            if bound:   # while_loop's cond and body are both bound
+                return Operation(functools.partial(node_fn, *args[:bound]), op_name or fn.__name__)(
+                    *args[bound:], **kwargs)
             operation, args, kwargs = operation_for(node_fn, op_name or fn.__name__, args, kwargs)
             return operation(*args, **kwargs)
         return fn(*args, **kwargs)

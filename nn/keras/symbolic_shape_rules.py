@@ -21,6 +21,15 @@ def static_output(op_name, fn, args, kwargs):
     if op_name == "squeeze" and args:
         shape = squeeze_shape(args[0].shape, bound.get("axis"))
         return None if shape is None else (shape, args[0].dtype)
+    if op_name == "unique" and args and not any(bound.get(k) for k in ("return_index", "return_inverse",
+                                                                      "return_counts")):
+        # data-dependent: Keras's count of distinct values is unknown unless `size` fixes it
+        axis, length = bound.get("axis"), bound.get("size")
+        if axis is None:
+            return (length,), args[0].dtype
+        shape = list(args[0].shape)
+        shape[axis] = length
+        return tuple(shape), args[0].dtype
     if op_name in BROADCASTING and len(args) == 2 and not kwargs:
         shapes = [_shape(a) for a in args]
         if None not in shapes and any(None in s for s in shapes):

@@ -81,3 +81,40 @@ def test_control_flow_ops_taking_a_function_accept_symbolic_inputs():
         model.compile(optimizer=K.optimizers.SGD(0.001), loss="mse")
         losses.append(model.fit(data, target, batch_size=2, epochs=2, verbose=0, shuffle=False).history["loss"])
     np.testing.assert_allclose(losses[1], losses[0], rtol=1e-5)
+
+
+def _linalg_model(K):
+    m = K.Input((3, 3), name="m")
+    spd = K.ops.matmul(m, K.ops.swapaxes(m, 1, 2)) + K.ops.eye(3) * 3.0
+    inverse = K.ops.linalg.inv(spd)
+    factor = K.ops.linalg.cholesky(spd)
+    solved = K.ops.linalg.solve(spd, m)
+    lu, _ = K.ops.linalg.lu_factor(spd)
+    shapes = [tuple(t.shape) for t in (inverse, factor, solved, lu)]
+    return K.Model(m, [inverse, factor, solved, lu]), shapes
+
+
+def test_linalg_ops_on_symbolic_square_matrices_build_a_functional_model():
+    """`ops.linalg.inv`, `cholesky`, `solve` and `lu_factor` of a KerasTensor give Keras's output shapes and a
+    model that computes Keras's values; deepgrad's shape probe ran them on zero matrices and raised
+    LinAlgError/CholeskyError while the model was being built."""
+    theirs, ours = fresh_sessions()
+    (k_model, k_shapes), (o_model, o_shapes) = _linalg_model(theirs), _linalg_model(ours)
+    assert o_shapes == k_shapes
+    data = np.random.default_rng(3).normal(size=(2, 3, 3)).astype("float32")
+    for mine, keras_value in zip(o_model.predict(data, verbose=0), k_model.predict(data, verbose=0)):
+        np.testing.assert_allclose(mine, keras_value, rtol=1e-4, atol=1e-5)
+
+
+def test_unique_and_while_loop_on_symbolic_inputs():
+    """`ops.unique` of a KerasTensor has an unknown length (deepgrad's probe on zeros said 1), `size=` fixes it; and
+    `ops.while_loop(cond, body, keras_tensor)` records a node (both functions bound), as in Keras."""
+    theirs, ours = fresh_sessions()
+    found = []
+    for K in (theirs, ours):
+        v = K.Input((6,))
+        grid = K.Input((4, 5))
+        looped = K.ops.while_loop(lambda a: K.ops.sum(a) > 1e9, lambda a: a * 2.0, v)
+        found.append([tuple(K.ops.unique(v).shape), tuple(K.ops.unique(v, size=4).shape),
+                      tuple(K.ops.unique(grid, axis=1).shape), tuple(looped.shape)])
+    assert found[1] == found[0]
