@@ -81,7 +81,13 @@ class ProcessContext:
         still run. A failed process terminates the others and raises ProcessRaisedException (it raised) or
         ProcessExitedException (it exited non-zero or was killed)."""
         alive = [p for p in self.processes if p.exitcode is None]
-        multiprocessing.connection.wait([p.sentinel for p in alive], timeout=timeout)
+        if alive:   # (waiting on no sentinel at all would block for ever)
+            ready = multiprocessing.connection.wait([p.sentinel for p in alive], timeout=timeout)
+            for p in alive:
+                if p.sentinel in ready:
+                    # its pipe closes as it exits, a moment before its exit status can be read: wait for that, or
+                    # the next join finds no process running and none failed
+                    p.join()
         codes = [p.exitcode for p in self.processes]   # read once: a process may end between two reads
         failed = next((i for i, code in enumerate(codes) if code not in (None, 0)), None)
         if failed is None:

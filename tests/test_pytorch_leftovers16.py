@@ -198,3 +198,173 @@ def _child(lib):
 def test_torch_function_dispatch_as_pytorch(story):
     _torch()
     assert _child("autograd")[story] == _child("torch")[story]
+
+
+# ----- 3. a custom Function's own vmap staticmethod ----------------------------------------------------------------
+def _vmap_rule_story(lib):
+    log = []
+
+    def scaling(rule, generate=False):
+        class Scale(lib.autograd.Function):
+            generate_vmap_rule = generate
+
+            @staticmethod
+            def forward(x, k):
+                log.append(["forward", list(x.shape)])
+                return x * k
+
+            @staticmethod
+            def setup_context(ctx, inputs, output):
+                ctx.k = inputs[1]
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * ctx.k, None
+        if rule is not None:
+            Scale.vmap = staticmethod(rule)
+        return Scale
+
+    def rule(info, in_dims, x, k):
+        log.append(["vmap", info.batch_size, info.randomness, list(in_dims), list(x.shape), k, type(info).__name__])
+        return Scale.apply(x, k) + 0, in_dims[0]
+
+    Scale = scaling(rule)
+    x = lib.arange(6.0).reshape(2, 3).requires_grad_()
+    story = {}
+    y = lib.func.vmap(Scale.apply, in_dims=(1, None))(x, 2.0)
+    y.sum().backward()
+    story["in_dims 1"] = [list(log), y.tolist(), x.grad.tolist()]
+    log.clear()
+    y = lib.func.vmap(lambda a: Scale.apply(a, 3.0), randomness="same")(x)
+    story["lambda"] = [list(log), y.tolist()]
+
+    class Two(lib.autograd.Function):
+        @staticmethod
+        def forward(x, w):
+            return x * w, x.sum(-1)
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            pass
+
+        @staticmethod
+        def backward(ctx, g, h):
+            return g, None
+
+        @staticmethod
+        def vmap(info, in_dims, x, w):
+            log.append(["two", list(in_dims), info.batch_size])
+            xb = x.movedim(in_dims[0], 0)
+            return (xb * w, xb.sum(-1)), (0, 0)
+
+    log.clear()
+    a, b = lib.func.vmap(Two.apply, in_dims=(1, None), out_dims=(1, 0))(x.detach(), lib.tensor([1.0, 2.0]))
+    story["two outputs"] = [list(log), a.tolist(), b.tolist()]
+    log.clear()
+    story["per-sample grad"] = lib.func.vmap(lib.func.grad(lambda a: Scale.apply(a, 2.0).sum()))(x.detach()).tolist()
+
+    def refusal(cls):
+        try:
+            lib.func.vmap(cls.apply, in_dims=(1, None))(x, 2.0)
+        except RuntimeError as error:
+            return str(error)
+        return None
+    story["refusals"] = [refusal(scaling(None)), refusal(scaling(rule, generate=True)),
+                         refusal(scaling(lambda info, in_dims, x, k: x))[:90],
+                         refusal(scaling(lambda info, in_dims, x, k: (x, (0, 1))))[:90]]
+    return story
+
+
+def test_custom_function_vmap_staticmethod_as_pytorch():
+    torch = _torch()
+    import torch.func  # noqa: F401 - torch.func is not imported by torch itself
+    import autograd as ag
+    assert _vmap_rule_story(ag) == _vmap_rule_story(torch)
+
+
+# ----- 4. node names of vmap outputs and forward-mode tangents ---------------------------------------------------
+def _names_story(lib, F):
+    fw = lib.autograd.forward_ad
+    lib.manual_seed(0)
+    W = lib.randn(3, 4)
+    W_grad = lib.randn(3, 4, requires_grad=True)
+    b = lib.randn(3, requires_grad=True)
+    story = {}
+    with fw.dual_level():
+        d = fw.make_dual(lib.randn(2, 4), lib.randn(2, 4))
+        tangent = fw.unpack_dual(F.linear(d, W, b)).tangent
+        story["linear, only b requires grad"] = [tangent.requires_grad, tangent.grad_fn is None]
+        tangent = fw.unpack_dual(F.linear(d, W_grad, b)).tangent
+        story["linear, W requires grad"] = [tangent.requires_grad, tangent.grad_fn.name()]
+        d3 = fw.make_dual(lib.randn(2, 5, 4), lib.randn(2, 5, 4))
+        story["3-D dual @ W.T"] = fw.unpack_dual(d3 @ W_grad.T).tangent.grad_fn.name()
+        d3 = fw.make_dual(lib.randn(2, 5, 4), lib.randn(2, 5, 4, requires_grad=True))
+        story["3-D dual with a tangent requiring grad @ W.T"] = fw.unpack_dual(d3 @ W.T).tangent.grad_fn.name()
+    for w_rg, x_rg in ((True, False), (False, True), (True, True)):
+        Wv = lib.randn(3, 4, requires_grad=w_rg)
+        xs = lib.randn(5, 4, requires_grad=x_rg)
+        story[f"vmap W @ x, {w_rg} {x_rg}"] = [
+            lib.func.vmap(lambda v: Wv @ v.unsqueeze(1))(xs).grad_fn.name(),
+            lib.func.vmap(lambda v: Wv @ v.reshape(4, 1))(xs).grad_fn.name(),
+            lib.func.vmap(lambda v: Wv @ lib.stack([v, v], 1))(xs).grad_fn.name()]
+    return story
+
+
+def test_vmap_and_forward_mode_node_names_as_pytorch():
+    torch = _torch()
+    import torch.func  # noqa: F401 - torch.func is not imported by torch itself
+    import autograd as ag
+    import nn.functional as F
+    assert _names_story(ag, F) == _names_story(torch, torch.nn.functional)
+
+
+# ----- 5. torch.multiprocessing: join when a child's pipe closes before its exit status can be read ----------------
+def test_process_context_join_waits_for_the_exit_status_of_a_child_whose_pipe_closed():
+    """A child's sentinel pipe closes as it exits, a moment before waitpid can give its exit status (a window that
+    load widens). join then saw no failure and returned False, and the next join waited on no process at all: the
+    spawn test hung under busy pytest-xdist workers. join now waits for the status of a child whose pipe closed."""
+    import threading
+
+    import autograd.multiprocessing as mp
+
+    class Exiting:
+        """A process whose pipe has closed but whose exit status (1) is readable only once join() waited for it."""
+        pid = 1
+
+        def __init__(self):
+            read, write = os.pipe()
+            os.close(write)
+            self.sentinel, self.exited = read, False
+
+        @property
+        def exitcode(self):
+            return 1 if self.exited else None
+
+        def join(self, timeout=None):
+            self.exited = True
+
+        def is_alive(self):
+            return not self.exited
+
+    class Queue:
+        def empty(self):
+            return False
+
+        def get(self):
+            return "ZeroDivisionError: division by zero\n"
+
+    process = Exiting()
+    context = mp.ProcessContext([process], [Queue()])
+    outcome = []
+
+    def join():
+        try:
+            while not context.join():
+                pass
+        except mp.ProcessRaisedException as error:
+            outcome.append(error.error_index)
+    runner = threading.Thread(target=join, daemon=True)
+    runner.start()
+    runner.join(10)
+    os.close(process.sentinel)
+    assert outcome == [0]
