@@ -217,3 +217,31 @@ def test_save_assets_and_load_assets_round_trip(tmp_path, zipped):
     expected = _vocabulary_after_a_round_trip(theirs, str(tmp_path / "k"), zipped)
     assert expected == "Mary had a little lamb."
     assert _vocabulary_after_a_round_trip(ours, str(tmp_path / "o"), zipped) == expected
+
+
+def _dense_store(K):
+    """The store Dense.save_own_variables fills for a Dense subclass holding one more variable (the guide's
+    LayerWithCustomVariables), as {key: shape}."""
+    class WithExtra(K.layers.Dense):
+        def __init__(self, units, **kwargs):
+            super().__init__(units, **kwargs)
+            self.extra = K.Variable(np.zeros((units,)), name="extra", dtype="float32")
+
+    layer = WithExtra(2)
+    layer.build((None, 3))
+    store = {}
+    layer.save_own_variables(store)
+    embedding = K.layers.Embedding(4, 2)
+    embedding.build((None, 1))
+    embedding_store = {}
+    embedding.save_own_variables(embedding_store)
+    return ({key: tuple(np.shape(value)) for key, value in store.items()},
+            {key: tuple(np.shape(value)) for key, value in embedding_store.items()})
+
+
+def test_dense_stores_only_its_kernel_and_bias():
+    """Keras's Dense (and EinsumDense, Embedding) save_own_variables stores its spec's weights only, so the
+    guide's subclass that calls it and then loads `self.weights` by position fails under Keras (the extra variable
+    comes first); deepgrad stored every weight and loaded the model."""
+    theirs, ours = fresh_sessions()
+    assert _dense_store(ours) == _dense_store(theirs)

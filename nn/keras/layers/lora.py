@@ -111,12 +111,19 @@ class LoraMixin:
             return {}
         return {id(self.__dict__[self._lora_target]): getattr(self, self._lora_target).detach().numpy()}
 
+    def _serialized_weights(self):
+        """The own weights Keras's Dense / EinsumDense / Embedding save and load: those its serialization spec
+        names (`_keras_order`: kernel and bias, or the embeddings), not A and B, nor a subclass's extra variables
+        (Keras leaves those to the subclass's own save_own_variables)."""
+        state, names = self.__dict__, set(self._weight_names)
+        return [state[n] if n in state else getattr(self, n) for n in self._keras_order if n in names]
+
     def _saved_variables(self):
-        """What save_own_variables stores: the own weights less A and B, the kernel merged with them."""
-        adapters = {id(w) for w in self.lora_adapters()}
+        """What save_own_variables stores: the serialized weights, the kernel merged with A and B."""
+        adapters = self.lora_adapters()
         target = self.__dict__.get(self._lora_target)
         return [getattr(self, self._lora_target).detach() if w is target and adapters else w
-                for w in self._own_weights() if id(w) not in adapters]
+                for w in self._serialized_weights()]
 
     def save_own_variables(self, store):
         """Keras's store: '0', '1', ... = the kernel (merged with the LoRA update when enabled), then the other
@@ -132,7 +139,7 @@ class LoraMixin:
         if not self.built:
             return
         ids = {id(w) for w in self.lora_adapters()}
-        own = [w for w in self._own_weights() if id(w) not in ids]
+        own = self._serialized_weights()
         if not ids and len(store.keys()) != len(own):
             raise ValueError(f"Layer '{self.name}' expected {len(own)} variables, but received {len(store.keys())} "
                              f"variables during loading. Expected: {[w.name for w in own]}")
