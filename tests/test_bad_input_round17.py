@@ -44,6 +44,13 @@ TO_A_NAME = [
      ("Module.to()", NOT_A_DTYPE + " str ('float64')", "dtype=torch.float64")),
     ("asarray_of_a_dtype_name", "torch.asarray([1.0], dtype='float64')", TypeError, TypeError,
      ("asarray()", NOT_A_DTYPE + " str ('float64')", "dtype=torch.float64")),
+    # a layer hands its dtype= to the factory that makes its parameters, whose refusal PyTorch shows too
+    ("linear_of_a_dtype_name", "nn.Linear(2, 2, dtype='float64')", TypeError, Exception,
+     ("empty()", NOT_A_DTYPE + " str ('float64')", "dtype=torch.float64")),
+    ("embedding_of_a_dtype_name", "nn.Embedding(3, 2, dtype='float32')", TypeError, Exception,
+     ("randn()", "str ('float32')", "dtype=torch.float32")),
+    ("layer_norm_of_a_dtype_name", "nn.LayerNorm(3, dtype='float64')", TypeError, Exception,
+     ("ones()", "str ('float64')")),
 ]
 
 REDUCTION_NAMES = [

@@ -51,11 +51,12 @@ def _caller(depth):
 
 def _called_from_nn(depth):
     """Whether the nearest caller of the public function outside the autograd package is deepgrad's own nn package
-    (nn.keras above all)."""
+    (nn.keras above all), but not its PyTorch layers (nn.layers), which pass on the dtype= their user gave them."""
     frame = _caller(depth)
     while frame is not None and (_in_package(_module_of(frame), "autograd") or _passes_calls_on(frame)):
         frame = frame.f_back
-    return frame is not None and _in_package(_module_of(frame), "nn")
+    module = "" if frame is None else _module_of(frame)
+    return _in_package(module, "nn") and not _in_package(module, "nn.layers")
 
 
 def check_dtype_arg(op, dtype, depth=0, error=TypeError):
