@@ -200,6 +200,17 @@ def split(g, args, kw):
     return outs
 
 
+def unbind(g, args, kw):
+    x = args[0]
+    axis = int(kw.get("axis", args[1] if len(args) > 1 else 0))
+    count = x.array.shape[axis]
+    parts = [g.fresh("Unbind") for _ in range(count)]
+    g.nodes.append(g.onnx.helper.make_node("Split", [_name(g, x), g.constant(np.ones(count, np.int64), "split")],
+                                           parts, name=parts[0], axis=axis))
+    axes = g.constant(np.array([axis], np.int64), "axes")
+    return [g.op("Squeeze", [part, axes], "Unbind") for part in parts]
+
+
 def softmax(g, args, kw):
     x, axis, log = args[0], int(args[1]), bool(args[2]) if len(args) > 2 else False
     return [g.op("LogSoftmax" if log else "Softmax", [_name(g, x)], "Softmax", axis=axis)]
@@ -308,6 +319,36 @@ def resample(g, args, kw):
                  mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor")]
 
 
+def softplus(g, args, kw):
+    """log(1 + exp(beta x)) / beta, and x itself where beta x passes the threshold (PyTorch's rule)."""
+    x = args[0]
+    beta = float(kw.get("beta", args[1] if len(args) > 1 else 1.0))
+    threshold = float(kw.get("threshold", args[2] if len(args) > 2 else np.inf))
+    dtype = x.array.dtype
+    scale = g.constant(np.asarray(beta, dtype), "beta")
+    scaled = g.op("Mul", [_name(g, x), scale], "Softplus")
+    y = g.op("Div", [g.op("Softplus", [scaled], "Softplus"), scale], "Softplus")
+    if np.isfinite(threshold):
+        above = g.op("Greater", [scaled, g.constant(np.asarray(threshold, dtype), "threshold")], "Softplus")
+        y = g.op("Where", [above, _name(g, x), y], "Softplus")
+    return [y]
+
+
+def broadcast_to(g, args, kw):
+    shape = g.constant(np.array([int(n) for n in args[1]], np.int64), "shape")
+    return [g.op("Expand", [_name(g, args[0]), shape], "BroadcastTo")]
+
+
+def where(g, args, kw):
+    cond, a, b = args[:3]
+    like = a if isinstance(a, Value) else b
+    return [g.op("Where", [_name(g, cond), _name(g, a, like), _name(g, b, like)], "Where")]
+
+
+def _not_equal(g, args, kw):
+    return [g.op("Not", [_binary("Equal")(g, args, kw)[0]], "Ne")]
+
+
 def _gelu(approximate):
     return _unary("Gelu", approximate=approximate)
 
@@ -320,7 +361,7 @@ CONVERTERS = {
     "MaxPool1d": max_pool, "MaxPool2d": max_pool, "MaxPool3d": max_pool,
     "AvgPool1d": avg_pool, "AvgPool2d": avg_pool, "AvgPool3d": avg_pool,
     "AdaptiveAvgPool1d": adaptive_avg_pool, "AdaptiveAvgPool2d": adaptive_avg_pool,
-    "Reshape": reshape, "Transpose": transpose, "Concatenate": concatenate, "Stack": stack, "Split": split,
+    "Reshape": reshape, "Transpose": transpose, "Concatenate": concatenate, "Stack": stack, "Split": split, "Unbind": unbind,
     "Repeat": repeat, "GetItem": get_item, "Clone": _unary("Identity"),
     "Mean": _reduce("ReduceMean"), "Sum": _reduce("ReduceSum"), "Extremum": extremum, "VectorNorm": vector_norm,
     "Add": _binary("Add"), "Sub": _binary("Sub"), "Mul": _binary("Mul"), "Div": _binary("Div"),
@@ -331,5 +372,12 @@ CONVERTERS = {
                                                                                    alpha=float(a[1]))],
     "LeakyRelu": lambda g, a, k: [g.op("LeakyRelu", [_name(g, a[0])], "LeakyRelu", alpha=float(a[1]))],
     "Softmax": softmax, "Clip": clip, "Hardtanh": clip, "Embedding": embedding,
+    "Softplus": softplus, "Hardsigmoid": _unary("HardSigmoid", alpha=1.0 / 6.0, beta=0.5),
+    "Hardswish": _unary("HardSwish"), "Mish": _unary("Mish"), "Erf": _unary("Erf"),
+    "BroadcastTo": broadcast_to, "Where": where,
+    # comparisons and logic (no gradient; autograd.ops.no_grad_op names them)
+    "Gt": _binary("Greater"), "Lt": _binary("Less"), "Ge": _binary("GreaterOrEqual"), "Le": _binary("LessOrEqual"),
+    "Eq": _binary("Equal"), "Ne": _not_equal, "LogicalNot": _unary("Not"), "LogicalAnd": _binary("And"),
+    "LogicalOr": _binary("Or"),
     "ScaledDotProductAttention": attention, "Resample": resample,
 }

@@ -58,6 +58,29 @@ def _unwrap(rec, ref, names):
     return Value(names[ref], rec.vals[ref])
 
 
+def _arguments(cls, values, kwargs):
+    """The op's arguments in its forward's order, defaults filled in (a recorded call may pass any by keyword),
+    and every named one by name too: (positional list, {name: value})."""
+    signature = inspect.signature(cls.forward)
+    bound = signature.bind(None, *values, **kwargs)
+    bound.apply_defaults()
+    args, named = [], {}
+    for k, (name, param) in enumerate(signature.parameters.items()):
+        value = bound.arguments.get(name, param.default)
+        if k == 0:   # ctx
+            continue
+        if param.kind == param.VAR_POSITIONAL:
+            args.extend(value)
+        elif param.kind == param.VAR_KEYWORD:
+            named.update(value)
+        elif param.kind == param.KEYWORD_ONLY:
+            named[name] = value
+        else:
+            args.append(value)
+            named[name] = value
+    return args, named
+
+
 def _assign(rec, names, stale, dst, src):
     """An in-place write (`out += identity`, `ReLU(inplace=True)`): later reads of `dst` read `src`'s value. A view
     of `dst` made before the write would still show the old value here, so reading one afterwards is refused."""
@@ -100,8 +123,8 @@ def _write(onnx, rec, slots, input_names):
             raise OnnxOpError(f"autograd.onnx.export: {cls.__name__} reads a view of a tensor the forward changed "
                               "in place after making the view; export writes values, not shared memory: make "
                               "the view after the in-place change, or use an out-of-place op")
-        values = [_unwrap(rec, a, names) for a in args]
-        made = convert(graph, values, kwargs)
+        values, named = _arguments(cls, [_unwrap(rec, a, names) for a in args], kwargs)
+        made = convert(graph, values, named)
         for slot, name in zip(outs, made):
             names[slot] = name
     return graph, names

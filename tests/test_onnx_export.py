@@ -189,3 +189,18 @@ class Shapes(nn.Module):
 def test_same_padding_one_dimensional_and_unbatched_convolutions(tmp_path):
     ag.manual_seed(4)
     _check(Shapes(), ag.randn(2, 3, 9, 7), tmp_path)
+
+
+class Gates(nn.Module):
+    """MobileNetV3's and EfficientNet's activations, a ViT's unbind of q, k, v, and broadcasts."""
+
+    def forward(self, x, m):
+        y = F.hardswish(x) + F.hardsigmoid(x) + F.mish(x) + F.softplus(x, beta=2.0) + ag.erf(x)
+        q, k, v = ag.stack([y, 2 * y, 3 * y]).unbind(0)
+        z = ag.where(m > 0, q * k, v) + x[:, :1].expand(-1, 4)
+        return z, F.softplus(x)
+
+
+def test_gates_unbind_where_and_expand(tmp_path):
+    ag.manual_seed(5)
+    _check(Gates(), (ag.randn(3, 4), ag.randn(3, 4)), tmp_path)
