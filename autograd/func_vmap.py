@@ -155,6 +155,9 @@ def _batched_node_name(node, nodes):
     element's): its batching rules keep the batch dimension, so a full reduction becomes its `dim` overload, a
     vector product a matmul and a squeeze, and some losses show the ops they decompose into."""
     name = node.name()
+    looped = getattr(node, "batched_by_loop", None)
+    if looped is not None:
+        return looped
     if isinstance(node, Linear) and node.form == (1, True):   # a vector through a layer with a bias: its add
         return "AddBackward0"
     found = _product_node_name(node, nodes) if type(node) is MatMul else None
@@ -171,6 +174,15 @@ def _batched_node_name(node, nodes):
         reduction = getattr(node, "reduction", None) or {Sum: "sum", Reshape: "none"}.get(type(node), "mean")
         return _NLL[reduction]
     return name
+
+
+def batched_by_loop(tensor):
+    """`tensor`, the result of an op PyTorch has no batching rule for (kl_div): under vmap PyTorch runs such an op
+    once per element and stacks the results into a view, so a vmapped output that is this tensor shows
+    ViewBackward0 (display only)."""
+    if tensor._node is not None:
+        tensor._node.batched_by_loop = "ViewBackward0"
+    return tensor
 
 
 def _passed_through(pieces, inputs):

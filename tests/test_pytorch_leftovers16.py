@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 
 import pytest
 
@@ -307,6 +308,12 @@ def _names_story(lib, F):
             lib.func.vmap(lambda v: Wv @ v.unsqueeze(1))(xs).grad_fn.name(),
             lib.func.vmap(lambda v: Wv @ v.reshape(4, 1))(xs).grad_fn.name(),
             lib.func.vmap(lambda v: Wv @ lib.stack([v, v], 1))(xs).grad_fn.name()]
+    log_p = lib.randn(5, 4).log_softmax(-1).requires_grad_()
+    q = lib.randn(5, 4).softmax(-1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # PyTorch's performance warning (no batching rule), 'mean''s warning
+        story["vmap kl_div"] = [lib.func.vmap(lambda a, b: F.kl_div(a, b, reduction=r))(log_p, q).grad_fn.name()
+                                for r in ("batchmean", "sum", "none", "mean")]
     return story
 
 
