@@ -808,8 +808,14 @@ class Layer(Module, metaclass=_LayerType):
             return Module.named_parameters(self, prefix, recurse, remove_duplicate)
         head = f"{prefix}._torch_params." if prefix else "_torch_params."
         named = {}
+        module_names = None   # a wrapped torch module's parameters have no Keras path: its names stand in
         for variable in self.variables:
-            named.setdefault(f"{head}{variable.path}", variable)
+            path = getattr(variable, "path", None)
+            if path is None:
+                if module_names is None:
+                    module_names = {id(v): n for n, v in Module.named_parameters(self)}
+                path = f"{self.path}/{module_names.get(id(variable), id(variable))}"
+            named.setdefault(f"{head}{path}", variable)
         return iter(sorted(named.items(), key=lambda pair: pair[0]))
 
     @property
