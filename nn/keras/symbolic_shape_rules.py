@@ -30,6 +30,9 @@ def static_output(op_name, fn, args, kwargs):
         shape = list(args[0].shape)
         shape[axis] = length
         return tuple(shape), args[0].dtype
+    if op_name == "bincount" and args and getattr(args[0], "shape", None) is not None:
+        # data-dependent too: the largest value decides the length, minlength only bounds it from below
+        return tuple(args[0].shape[:-1]) + (None,), None
     if op_name in BROADCASTING and len(args) == 2 and not kwargs:
         shapes = [_shape(a) for a in args]
         if None not in shapes and any(None in s for s in shapes):

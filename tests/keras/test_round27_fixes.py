@@ -106,8 +106,9 @@ def test_linalg_ops_on_symbolic_square_matrices_build_a_functional_model():
         np.testing.assert_allclose(mine, keras_value, rtol=1e-4, atol=1e-5)
 
 
-def test_unique_and_while_loop_on_symbolic_inputs():
-    """`ops.unique` of a KerasTensor has an unknown length (deepgrad's probe on zeros said 1), `size=` fixes it; and
+def test_unique_bincount_and_while_loop_on_symbolic_inputs():
+    """`ops.unique` of a KerasTensor has an unknown length (deepgrad's probe on zeros said 1), `size=` fixes it;
+    `ops.bincount`'s last axis is unknown (the probe said `minlength`, where the data's largest value decides); and
     `ops.while_loop(cond, body, keras_tensor)` records a node (both functions bound), as in Keras."""
     theirs, ours = fresh_sessions()
     found = []
@@ -115,6 +116,9 @@ def test_unique_and_while_loop_on_symbolic_inputs():
         v = K.Input((6,))
         grid = K.Input((4, 5))
         looped = K.ops.while_loop(lambda a: K.ops.sum(a) > 1e9, lambda a: a * 2.0, v)
+        counts = K.Input((5,), dtype="int32")
         found.append([tuple(K.ops.unique(v).shape), tuple(K.ops.unique(v, size=4).shape),
-                      tuple(K.ops.unique(grid, axis=1).shape), tuple(looped.shape)])
+                      tuple(K.ops.unique(grid, axis=1).shape), tuple(looped.shape),
+                      tuple(K.ops.bincount(counts, minlength=7).shape),
+                      tuple(K.ops.bincount(K.ops.reshape(counts, (-1,))).shape)])
     assert found[1] == found[0]
