@@ -48,12 +48,11 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
            training=None, operator_export_type=None, do_constant_folding=True, custom_opsets=None,
            export_modules_as_functions=False, autograd_inlining=True):
     """Trace `model(*args, **kwargs)` in eval mode and write it as ONNX (to `f` when given); returns an
-    ONNXProgram. Shapes are the example inputs' (dynamic axes are refused)."""
-    if dynamic_shapes is not None or dynamic_axes:
+    ONNXProgram. Shapes are the example inputs' except the sizes `dynamic_axes` names."""
+    if dynamic_shapes is not None:
         raise OnnxExporterError(
-            f"autograd.onnx.export({type(model).__name__}): dynamic_axes/dynamic_shapes are not written: deepgrad "
-            "traces the forward on the example inputs and keeps their shapes (reshapes included); export with the "
-            "batch size you will serve, or export once per size")
+            f"autograd.onnx.export({type(model).__name__}): dynamic_shapes (torch.export's Dim objects) is not "
+            "read; name the free sizes with dynamic_axes={'x': {0: 'batch'}} (the TorchScript exporter's form)")
     if not export_params or keep_initializers_as_inputs or custom_translation_table or custom_opsets:
         raise OnnxExporterError("autograd.onnx.export: export_params=False, keep_initializers_as_inputs, "
                                 "custom_translation_table and custom_opsets are not supported; leave them out")
@@ -70,7 +69,7 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
         m.training = train
     _state.active = True
     try:
-        proto = onnx_program(onnx, model, args, kwargs, input_names, output_names)
+        proto = onnx_program(onnx, model, args, kwargs, input_names, output_names, dynamic_axes)
     finally:
         _state.active = False
         for m, flag in zip(modules, flags):

@@ -36,11 +36,13 @@ class OnnxGraph:
         return out
 
     def model(self, inputs, outputs, graph_name):
-        """The finished ModelProto; `inputs`/`outputs`: (name, numpy dtype, shape with None for a free size)."""
+        """The finished ModelProto; `inputs`/`outputs`: (name, numpy dtype, shape with None or a label for a free
+        size)."""
         helper = self.onnx.helper
 
         def value_info(name, dtype, shape, role, k):
-            dims = ["batch" if d is None and i == 0 else (f"dim_{role}{k}_{i}" if d is None else int(d))
+            dims = [d if isinstance(d, str) else
+                    "batch" if d is None and i == 0 else (f"dim_{role}{k}_{i}" if d is None else int(d))
                     for i, d in enumerate(shape)]
             elem = helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
             return helper.make_tensor_value_info(name, elem, dims)

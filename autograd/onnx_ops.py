@@ -149,9 +149,15 @@ def adaptive_avg_pool(g, args, kw):
     return [g.op("AveragePool", [_name(g, x)], "AdaptiveAvgPool", kernel_shape=kernel, strides=kernel)]
 
 
+def _shape_input(g, shape):
+    """A shape argument: computed in the graph (dynamic axes: it has a `name` and no length) or a constant."""
+    if hasattr(shape, "name") and not isinstance(shape, (tuple, list)):
+        return shape.name
+    return g.constant(np.array([int(s) for s in shape], np.int64), "shape")
+
+
 def reshape(g, args, kw):
-    shape = [int(s) for s in args[1]]
-    return [g.op("Reshape", [_name(g, args[0]), g.constant(np.array(shape, np.int64), "shape")], "Reshape")]
+    return [g.op("Reshape", [_name(g, args[0]), _shape_input(g, args[1])], "Reshape")]
 
 
 def transpose(g, args, kw):
@@ -335,8 +341,7 @@ def softplus(g, args, kw):
 
 
 def broadcast_to(g, args, kw):
-    shape = g.constant(np.array([int(n) for n in args[1]], np.int64), "shape")
-    return [g.op("Expand", [_name(g, args[0]), shape], "BroadcastTo")]
+    return [g.op("Expand", [_name(g, args[0]), _shape_input(g, args[1])], "BroadcastTo")]
 
 
 def where(g, args, kw):

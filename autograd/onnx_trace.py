@@ -9,9 +9,10 @@ from .capture import state as capture
 from .grad_mode import no_grad
 from .jit.recorder import Recorder
 from .jit.refs import Const
+from . import onnx_dynamic
 from .onnx_graph import OnnxGraph
 from .onnx_ops import CONVERTERS, OnnxOpError, Value
-from .tensor import Tensor
+from .tensor import Tensor, wrap_array
 
 
 def _flat_tensors(value, what):
@@ -34,6 +35,17 @@ def _input_names(model, count, given):
     except (TypeError, ValueError):
         params = []
     return [params[k] if k < len(params) else f"input_{k}" for k in range(count)]
+
+
+def _replaced(value, arrays, like):
+    """`value` (args or kwargs) with its tensors, in order, made from `arrays` (on the first tensor's device)."""
+    if isinstance(value, Tensor):
+        return wrap_array(next(arrays), like._device)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_replaced(v, arrays, like) for v in value)
+    if isinstance(value, dict):
+        return {key: _replaced(value[key], arrays, like) for key in value}
+    return value
 
 
 def _record(model, args, kwargs):
@@ -97,11 +109,14 @@ def _assign(rec, names, stale, dst, src):
                           "as an op (ag.full_like, ag.where) to export it")
 
 
-def _write(onnx, rec, slots, input_names):
+def _write(onnx, rec, slots, input_names, shapes=None, dims=None):
+    """The ONNX graph of `rec`'s entries; `shapes`: {(entry, argument): element forms} of settings computed from
+    the inputs' shapes (onnx_dynamic.py)."""
+    shapes = shapes or {}
     graph = OnnxGraph(onnx)
     names = {slot: name for slot, name in zip(slots, input_names)}
     stale = set()
-    for entry in rec.entries:
+    for e, entry in enumerate(rec.entries):
         kind = entry[0]
         if kind == "rng" and getattr(getattr(entry[1], "__self__", None), "shape", None) is not None:
             names[entry[3]] = graph.constant(np.asarray(entry[1].__self__), "tensor")   # a tensor made in forward
@@ -123,30 +138,81 @@ def _write(onnx, rec, slots, input_names):
             raise OnnxOpError(f"autograd.onnx.export: {cls.__name__} reads a view of a tensor the forward changed "
                               "in place after making the view; export writes values, not shared memory: make "
                               "the view after the in-place change, or use an out-of-place op")
-        values, named = _arguments(cls, [_unwrap(rec, a, names) for a in args], kwargs)
+        raw = [_unwrap(rec, a, names) for a in args]
+        for p in range(len(raw)):
+            if (e, p) in shapes:
+                raw[p] = onnx_dynamic.shape_value(graph, shapes[(e, p)], dims, input_names)
+        values, named = _arguments(cls, raw, kwargs)
         made = convert(graph, values, named)
         for slot, name in zip(outs, made):
             names[slot] = name
     return graph, names
 
 
-def onnx_program(onnx, model, args, kwargs=None, input_names=None, output_names=None):
-    """The ONNX ModelProto of model(*args, **kwargs) as traced on these example inputs."""
+def _traces(model, args, kwargs, inputs, dims):
+    """The recordings of the forward at the example's sizes and with each dynamic size grown by one and by two."""
+    runs = []
+    for which in range(len(dims)):
+        for by in (1, 2):
+            arrays = iter(onnx_dynamic.grown(inputs, dims, which, by))
+            grown_args = _replaced(args, arrays, inputs[0])
+            grown_kwargs = _replaced(kwargs, arrays, inputs[0])
+            runs.append(_record(model, grown_args, grown_kwargs))
+    return runs
+
+
+def _label(seen, dims):
+    """The name of the input size an output size moves with across the traces (it equals that size), or None."""
+    for j, (_, _, size, label) in enumerate(dims):
+        expected = [size] + [size + by if which == j else size for which in range(len(dims)) for by in (1, 2)]
+        if seen == expected:
+            return label
+    return None
+
+
+def _graph_text(graph):
+    return [n.SerializeToString() for n in graph.nodes] + [t.SerializeToString() for t in graph.initializers]
+
+
+def onnx_program(onnx, model, args, kwargs=None, input_names=None, output_names=None, dynamic_axes=None):
+    """The ONNX ModelProto of model(*args, **kwargs) as traced on these example inputs; `dynamic_axes` (PyTorch's
+    {name: {axis: 'label'}}) leaves those sizes free (onnx_dynamic.py)."""
     args = args if isinstance(args, tuple) else (args,)
     kwargs = kwargs or {}
     rec, inputs, slots, result = _record(model, args, kwargs)
     names_in = _input_names(model, len(inputs), input_names)
-    graph, names = _write(onnx, rec, slots, names_in)
     outputs = _flat_tensors(result, "outputs")
     given = list(output_names or [])
+    names_out = [given[k] if k < len(given) else ("output" if len(outputs) == 1 and not given else f"output_{k}")
+                 for k in range(len(outputs))]
+    dims = onnx_dynamic.dynamic_dims(dynamic_axes or {}, names_in, [t._data for t in inputs])
+    runs = _traces(model, args, kwargs, inputs, dims) if dims else []
+    shapes = onnx_dynamic.settings([rec] + [run[0] for run in runs], dims) if dims else {}
+    graph, names = _write(onnx, rec, slots, names_in, shapes, dims)
+    for other in runs:   # the file must be the same whatever the sizes: no converter may bake one in
+        again, _ = _write(onnx, other[0], other[2], names_in, shapes, dims)
+        if _graph_text(again) != _graph_text(graph):
+            raise OnnxOpError("autograd.onnx.export(dynamic_axes=...): an op's ONNX form depends on a dynamic "
+                              "size (a causal mask, a negative index or a slice bound computed from it); export "
+                              "at fixed sizes")
+    labels = {(k, axis): label for k, axis, _, label in dims}
     spec_out = []
     for k, tensor in enumerate(outputs):
         ref = rec.ref(tensor._data)
         if isinstance(ref, Const) or ref not in names:
             raise OnnxOpError(f"autograd.onnx.export: output {k} of the forward does not depend on its inputs "
                               "through ops export writes (a constant or an op's second output)")
-        name = given[k] if k < len(given) else ("output" if len(outputs) == 1 and not given else f"output_{k}")
-        graph.nodes.append(onnx.helper.make_node("Identity", [names[ref]], [name], name=f"{name}/Identity"))
-        spec_out.append((name, tensor._data.dtype, tensor._data.shape))
-    spec_in = [(name, t._data.dtype, t._data.shape) for name, t in zip(names_in, inputs)]
+        graph.nodes.append(onnx.helper.make_node("Identity", [names[ref]], [names_out[k]],
+                                                 name=f"{names_out[k]}/Identity"))
+        shape = list(tensor._data.shape)
+        own = (dynamic_axes or {}).get(names_out[k], {})
+        own = own if isinstance(own, dict) else {a: f"{names_out[k]}_dynamic_axes_{n + 1}" for n, a in enumerate(own)}
+        sizes = [list(tensor._data.shape)] + [list(_flat_tensors(run[3], "outputs")[k]._data.shape) for run in runs]
+        for axis in range(len(shape)):
+            seen = [row[axis] for row in sizes]
+            if len(set(seen)) > 1:
+                shape[axis] = str(own.get(axis, _label(seen, dims) or f"{names_out[k]}_dim_{axis}"))
+        spec_out.append((names_out[k], tensor._data.dtype, tuple(shape)))
+    spec_in = [(name, t._data.dtype, tuple(labels.get((k, axis), n) for axis, n in enumerate(t._data.shape)))
+               for k, (name, t) in enumerate(zip(names_in, inputs))]
     return graph.model(spec_in, spec_out, type(model).__name__)

@@ -85,7 +85,8 @@ AUTOGRAD_FLOORS = {
     "autograd.linalg_api": 7, "autograd.methods_info": 6.05, "autograd.torch_misc_api": 7, "autograd.testing": 7,
     "autograd.legacy_api": 7, "autograd.methods_legacy": 6.05, "autograd.fft": 7,
     # torch.onnx: export over the trace (ag.jit's recorder); the op converters and the graph builder import no floor
-    "autograd.onnx": 7, "autograd.onnx_trace": 6.9, "autograd.onnx_ops": 0, "autograd.onnx_graph": 0,
+    "autograd.onnx": 7, "autograd.onnx_trace": 6.9, "autograd.onnx_dynamic": 6.4, "autograd.onnx_ops": 0,
+    "autograd.onnx_graph": 0,
     "autograd.atomic_file": 0,
     "autograd.multiprocessing": 0,
     # stft/istft and the window factories sit just under autograd.methods, which binds Tensor.stft/istft

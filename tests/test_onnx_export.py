@@ -121,7 +121,7 @@ def test_opset_conversion_and_is_in_onnx_export(tmp_path):
 def test_refusals_name_the_cause(tmp_path):
     model = nn.Sequential(nn.Linear(3, 2))
     with pytest.raises(ag.onnx.OnnxExporterError, match="dynamic_axes"):
-        ag.onnx.export(model, (ag.randn(2, 3),), tmp_path / "d.onnx", dynamic_axes={"x": {0: "batch"}})
+        ag.onnx.export(model, (ag.randn(2, 3),), tmp_path / "d.onnx", dynamic_shapes={"x": {0: "batch"}})
 
     class Unknown(nn.Module):
         def forward(self, x):
@@ -204,3 +204,57 @@ class Gates(nn.Module):
 def test_gates_unbind_where_and_expand(tmp_path):
     ag.manual_seed(5)
     _check(Gates(), (ag.randn(3, 4), ag.randn(3, 4)), tmp_path)
+
+
+def _run_at(path, name, x):
+    session = ort.InferenceSession(str(path))
+    return session.run(None, {name: x.numpy()})[0], session
+
+
+@pytest.mark.parametrize("make, example, axes, others", [
+    (ConvNet, (2, 3, 12, 12), {0: "batch"}, [(5, 3, 12, 12), (1, 3, 12, 12)]),
+    (Residual, (2, 4, 6, 6), {0: "b", 2: "h", 3: "w"}, [(3, 4, 9, 5)]),
+])
+def test_dynamic_axes_run_at_other_sizes(make, example, axes, others, tmp_path):
+    ag.manual_seed(6)
+    model = make().eval()
+    ag.onnx.export(model, (ag.randn(*example),), tmp_path / "d.onnx", dynamic_axes={"x": axes})
+    for shape in others:
+        x = ag.randn(*shape)
+        got, session = _run_at(tmp_path / "d.onnx", "x", x)
+        with ag.no_grad():
+            np.testing.assert_allclose(got, model(x).numpy(), rtol=1e-5, atol=2e-5)
+    dims = session.get_inputs()[0].shape
+    assert [dims[a] for a in axes] == list(axes.values())
+
+
+def test_dynamic_reshapes_of_products_and_output_labels(tmp_path):
+    class Flat(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 3)
+
+        def forward(self, x):
+            b, t, c = x.shape
+            return self.fc(x.reshape(b * t, c)).view(b, t, 3).mean(1)
+
+    model = Flat()
+    ag.onnx.export(model, (ag.randn(2, 5, 4),), tmp_path / "f.onnx", dynamic_axes={"x": {0: "batch", 1: "steps"}})
+    x = ag.randn(6, 3, 4)
+    got, session = _run_at(tmp_path / "f.onnx", "x", x)
+    with ag.no_grad():
+        np.testing.assert_allclose(got, model(x).numpy(), rtol=1e-5, atol=1e-6)
+    assert session.get_outputs()[0].shape == ["batch", 3]
+
+
+def test_dynamic_axes_refuse_what_depends_on_a_size(tmp_path):
+    with pytest.raises(ValueError, match="depends on a dynamic size"):   # the causal mask is T x T
+        ag.onnx.export(Block().eval(), (ag.randint(0, 50, (3, 6)),), tmp_path / "b.onnx",
+                       dynamic_axes={"tokens": {0: "batch", 1: "steps"}})
+
+    class Zeros(nn.Module):
+        def forward(self, x):
+            return x + ag.zeros(x.size(0), 1)
+
+    with pytest.raises(ValueError, match="shape follows a dynamic size"):
+        ag.onnx.export(Zeros(), (ag.randn(2, 3),), tmp_path / "z.onnx", dynamic_axes={"x": {0: "batch"}})
