@@ -161,7 +161,10 @@ def reshape(g, args, kw):
 
 
 def transpose(g, args, kw):
-    return [g.op("Transpose", [_name(g, args[0])], "Transpose", perm=[int(a) for a in args[1]])]
+    x, axes = args[0], args[1]
+    perm = list(range(np.ndim(x.array if isinstance(x, Value) else x)))[::-1] if axes is None else \
+        [int(a) for a in axes]
+    return [g.op("Transpose", [_name(g, x)], "Transpose", perm=perm)]
 
 
 def _axes(x, axis):

@@ -150,10 +150,8 @@ def test_keras_argument_checks_and_refusals(tmp_path):
         def call(self, x):
             return self.dense(x)
 
-    sub = Sub()
-    sub(np.ones((1, 3), "float32"))
-    with pytest.raises(ValueError, match="subclassed model"):
-        sub.export(tmp_path / "s.onnx", format="onnx")
+    with pytest.raises(ValueError, match="never called"):
+        Sub().export(tmp_path / "s.onnx", format="onnx")
 
 
 def test_keras_writes_the_same_input_names_and_dims(tmp_path):
@@ -242,3 +240,24 @@ def test_attention_with_a_mask_tensor_is_refused(tmp_path):
     model([np.ones((1, 4, 6), "float32"), np.ones((1, 4, 4), bool)])
     with pytest.raises(ValueError, match="by keyword"):
         model.export(tmp_path / "a.onnx", format="onnx")
+
+
+def test_a_subclassed_model_is_traced_with_a_free_batch(tmp_path):
+    class Sub(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = L.Dense(3, activation="relu")
+            self.drop = L.Dropout(0.5)
+            self.norm = L.LayerNormalization()
+
+        def call(self, x, training=None):
+            return self.norm(self.dense(self.drop(x, training=training))) * 2.0
+
+    keras.utils.set_random_seed(9)
+    model = Sub()
+    model(np.ones((4, 5), "float32"))
+    model.export(tmp_path / "s.onnx", format="onnx", verbose=False)
+    x = np.random.default_rng(9).normal(size=(7, 5)).astype("float32")
+    outs, session = _run(tmp_path / "s.onnx", x)
+    assert [(i.name, i.shape) for i in session.get_inputs()] == [("input_0", ["batch", 5])]
+    np.testing.assert_allclose(outs[0], model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)

@@ -17,10 +17,15 @@ def _graph_ends(model):
         inputs = list(model.inputs)
         return inputs, [model._layer_outputs()[-1]]
     if inputs is None:
-        raise ExportError(f"export(format='onnx'): {model.name} is a subclassed model ({type(model).__name__}), "
-                          "whose call() is Python that export cannot read as a graph; build the same layers as a "
-                          "functional or Sequential model (keras.Model(inputs, outputs)) and export that")
+        raise _Subclassed(model)
     return list(inputs), flatten(model._outputs_struct)
+
+
+class _Subclassed(ExportError):
+    """A subclassed model: no graph to walk; onnx_model traces its call instead."""
+
+    def __init__(self, model):
+        super().__init__(f"export(format='onnx'): {model.name} is a subclassed model")
 
 
 def _nodes(outputs):
@@ -98,7 +103,10 @@ def onnx_model(onnx, model, input_signature=None, opset_version=None):
     if opset_version is not None and int(opset_version) < OPSET:
         raise ValueError(f"export(format='onnx'): opset_version={opset_version}; nn.keras writes opset {OPSET} "
                          "(its Gelu and LayerNormalization nodes need it)")
-    inputs, outputs = _graph_ends(model)
+    try:
+        inputs, outputs = _graph_ends(model)
+    except _Subclassed:
+        return traced_model(onnx, model, input_signature, opset_version)
     signature = _signature(inputs, input_signature)
     graph = OnnxGraph(onnx)
     values = {id(t): name for t, (name, _, _) in zip(inputs, signature)}
@@ -110,3 +118,30 @@ def onnx_model(onnx, model, input_signature=None, opset_version=None):
         shape = (signature[0][2][0],) + tuple(t.shape[1:]) if signature and signature[0][2] else t.shape
         named.append((name, np.dtype(t.dtype), shape))
     return graph.model(signature, named, model.name)
+
+
+def traced_model(onnx, model, input_signature=None, opset_version=None):
+    """A subclassed model's call, traced by ag.onnx's exporter on zeros of its first call's shapes (or
+    `input_signature`'s), every unknown size (the batch) free, as Keras's torch backend marks them."""
+    import autograd as ag
+    if input_signature is not None:
+        specs = flatten(input_signature)
+        shapes = [tuple(spec.shape) for spec in specs]
+        dtypes = [str(getattr(spec, "dtype", None) or "float32").replace("torch.", "") for spec in specs]
+        names = [getattr(spec, "name", None) or f"input_{k}" for k, spec in enumerate(specs)]
+    else:
+        built = getattr(model, "_build_input_shape", None)
+        if not model.built or built is None:
+            raise ValueError("The model provided has never called. ")
+        single = not (isinstance(built, (list, tuple)) and built and isinstance(built[0], (list, tuple)))
+        shapes = [(None,) + tuple(built[1:])] if single else [(None,) + tuple(s[1:]) for s in built]
+        dtypes = ["float32"] * len(shapes)
+        names = [f"input_{k}" for k in range(len(shapes))]
+    examples = [ag.zeros(*[2 if d is None else int(d) for d in shape], dtype=np.dtype(dtype))
+                for shape, dtype in zip(shapes, dtypes)]
+    axes = {name: {axis: ("batch" if axis == 0 else f"dim_{k}_{axis}") for axis, d in enumerate(shape) if d is None}
+            for k, (name, shape) in enumerate(zip(names, shapes))}
+    args = (examples[0],) if len(examples) == 1 else (examples,)
+    program = ag.onnx.export(model, args, input_names=names, dynamic_axes={n: a for n, a in axes.items() if a},
+                             opset_version=opset_version)
+    return program.model_proto
