@@ -9,7 +9,8 @@ import backends
 from backends import torch_samplers
 
 from . import capture, complex_forms
-from .creation import randn
+from .creation import empty, randn
+from .grad_mode import no_grad
 from .ops.dtype_args import check_dtype_arg
 from .dtypes import get_default_dtype
 from .errors import ArgumentRangeError, ShapeError
@@ -35,9 +36,11 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
         if isinstance(size, (int, np.integer)):   # PyTorch's parser wants a tuple; NumPy would take the int
             raise TypeError(f"normal(): argument 'size' must be tuple of ints, not int ({size}); pass a tuple, e.g. "
                             f"size=({size},)")
-        draws = randn(*tuple(size), dtype=check_dtype_arg("normal", dtype) or get_default_dtype(),
-                      device=device, generator=generator)
-        out = draws * float(std) + float(mean)
+        # PyTorch fills an empty tensor with normal_(mean, std): each draw scaled before it is rounded to the
+        # dtype, which randn(...) * std + mean (rounded twice) misses by a unit in the last place
+        out = empty(*tuple(size), dtype=check_dtype_arg("normal", dtype) or get_default_dtype(), device=device)
+        with no_grad():
+            out.normal_(float(mean), float(std), generator=generator)
         return out.requires_grad_(True) if requires_grad else out
     if size is not None:
         raise TypeError("normal: size= goes with number mean and std; with a tensor the shape is the tensors' "

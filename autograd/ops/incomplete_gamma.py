@@ -43,10 +43,12 @@ class _IncompleteGamma(Function):
 
 class Gammainc(_IncompleteGamma):
     op_name = "gammainc"
+    torch_name = "IgammaBackward0"   # PyTorch's node keeps the aten name for torch.igamma and special.gammainc
 
 
 class Gammaincc(_IncompleteGamma):
     op_name = "gammaincc"
+    torch_name = "IgammacBackward0"
     sign = -1
 
 
