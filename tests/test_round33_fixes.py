@@ -1,0 +1,59 @@
+"""Regressions for the differences from PyTorch that round 33 found while writing its programs
+(tests/test_pytorch_programs_round33.py). Each test states PyTorch 2.13's answer and, where PyTorch is installed,
+checks it against PyTorch too."""
+import numpy as np
+
+import autograd as ag
+from tests.helpers import check_gradcheck, require_torch
+
+A = np.array([0.5, 2.0, 3.0])
+X = np.array([0.3, 2.0, 5.0])
+
+
+def _incomplete_gamma_names(lib):
+    a, x = lib.tensor(A), lib.tensor(X, requires_grad=True)
+    return (lib.igamma(a, x).grad_fn.name(), lib.igammac(a, x).grad_fn.name(),
+            lib.special.gammainc(a, x).grad_fn.name(), lib.special.gammaincc(a, x).grad_fn.name())
+
+
+def test_incomplete_gamma_nodes_carry_pytorchs_names():
+    # PyTorch: IgammaBackward0 / IgammacBackward0 for torch.igamma and torch.special.gammainc alike (deepgrad
+    # showed GammaincBackward0 / GammainccBackward0)
+    expected = ("IgammaBackward0", "IgammacBackward0", "IgammaBackward0", "IgammacBackward0")
+    assert _incomplete_gamma_names(ag) == expected
+    assert _incomplete_gamma_names(require_torch()) == expected
+
+
+def test_incomplete_gamma_gradients_still_check():
+    a = ag.tensor(A)
+    check_gradcheck(lambda x: ag.igamma(a, x), [X])
+    check_gradcheck(lambda x: ag.igammac(a, x), [X])
+
+
+def _normal_draws(lib, dtype):
+    g = lib.Generator().manual_seed(7)
+    lib.rand(4, generator=g)   # move the stream off its start
+    state = g.get_state()
+    drawn = lib.normal(2.0, 0.5, (4,), generator=g, dtype=dtype)
+    g.set_state(state)
+    filled = lib.empty(4, dtype=dtype).normal_(2.0, 0.5, generator=g)
+    lib.manual_seed(3)
+    large = lib.normal(-1.0, 3.0, (40,), dtype=dtype)
+    return drawn.numpy(), filled.numpy(), large.numpy()
+
+
+def test_normal_of_numbers_draws_what_normal_fill_draws():
+    # PyTorch: normal(mean, std, size) is empty(size).normal_(mean, std), each draw scaled before it is rounded to
+    # float32; deepgrad rounded randn's draw first, then scaled and rounded again (3.2252707 for 3.2252705)
+    for dtype in ("float32", "float64"):
+        drawn, filled, large = _normal_draws(ag, getattr(ag, dtype))
+        np.testing.assert_array_equal(drawn, filled)
+        torch = require_torch()
+        t_drawn, _, t_large = _normal_draws(torch, getattr(torch, dtype))
+        np.testing.assert_array_equal(drawn, t_drawn)
+        np.testing.assert_array_equal(large, t_large)
+
+
+def test_normal_of_numbers_keeps_requires_grad_and_dtype():
+    out = ag.normal(1.0, 2.0, (3,), requires_grad=True, dtype=ag.float64)
+    assert out.requires_grad and out.is_leaf and out.dtype == ag.float64 and out.grad_fn is None
