@@ -2,6 +2,7 @@
 (tests/test_pytorch_programs_round33.py). Each test states PyTorch 2.13's answer and, where PyTorch is installed,
 checks it against PyTorch too."""
 import numpy as np
+import pytest
 
 import autograd as ag
 from tests.helpers import check_gradcheck, require_torch
@@ -57,3 +58,44 @@ def test_normal_of_numbers_draws_what_normal_fill_draws():
 def test_normal_of_numbers_keeps_requires_grad_and_dtype():
     out = ag.normal(1.0, 2.0, (3,), requires_grad=True, dtype=ag.float64)
     assert out.requires_grad and out.is_leaf and out.dtype == ag.float64 and out.grad_fn is None
+
+
+def _complex_part_names(lib):
+    x = lib.tensor(np.arange(8.0).reshape(2, 4), requires_grad=True)
+    z = lib.fft.fft(x)
+    return z.real.grad_fn.name(), z.imag.grad_fn.name(), lib.real(z).grad_fn.name(), lib.imag(z).grad_fn.name()
+
+
+def test_real_and_imag_parts_show_pytorchs_select_node():
+    # PyTorch: z.real and z.imag are view_as_real(z).select(-1, k): SelectBackward0 (deepgrad showed
+    # RealBackward0 / ImagBackward0)
+    expected = ("SelectBackward0",) * 4
+    assert _complex_part_names(ag) == expected
+    assert _complex_part_names(require_torch()) == expected
+
+
+def test_real_and_imag_gradients_still_check():
+    check_gradcheck(lambda x: ag.fft.fft(x).real * ag.fft.fft(x).imag, [np.linspace(-1.0, 2.0, 6)])
+
+
+def test_soft_margin_loss_refuses_a_target_that_requires_grad():
+    # PyTorch: RuntimeError "The function 'soft_margin_loss' is not differentiable with respect to argument
+    # 'target'..." (deepgrad returned a loss and a target gradient PyTorch does not define)
+    import nn.functional as F
+    x = ag.tensor(np.linspace(-1.0, 1.0, 6), requires_grad=True)
+    t = ag.tensor(np.array([1.0, -1.0, 1.0, 1.0, -1.0, -1.0]), requires_grad=True)
+    for reduction in ("mean", "none"):
+        with pytest.raises(RuntimeError, match="soft_margin_loss.*not differentiable with respect to argument "
+                                               "'target'"):
+            F.soft_margin_loss(x, t, reduction=reduction)
+    with ag.no_grad():
+        assert abs(F.soft_margin_loss(x, t).item() - 0.91629617) < 1e-6
+    assert F.soft_margin_loss(x, t.detach()).grad_fn.name() == "SoftMarginLossBackward0"
+    torch = require_torch()
+    import torch.nn.functional as TF
+    with pytest.raises(RuntimeError, match="not differentiable with respect to argument 'target'"):
+        TF.soft_margin_loss(torch.tensor(x.detach().numpy(), requires_grad=True),
+                            torch.tensor(t.detach().numpy(), requires_grad=True))
+    with torch.no_grad():
+        assert abs(TF.soft_margin_loss(torch.tensor(x.detach().numpy()), torch.tensor(t.detach().numpy())).item()
+                   - 0.91629617) < 1e-6

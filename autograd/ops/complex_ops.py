@@ -23,6 +23,7 @@ def _to_complex(g, dtype):
 class Real(Function):
     complex_ready = True
     op_name = "real"
+    torch_name = "SelectBackward0"   # PyTorch takes z.real as view_as_real(z).select(-1, 0)
 
     def forward(ctx, z):
         ctx.dtype = z.dtype
@@ -35,6 +36,7 @@ class Real(Function):
 class Imag(Function):
     complex_ready = True
     op_name = "imag"
+    torch_name = "SelectBackward0"
 
     def forward(ctx, z):
         ctx.dtype = z.dtype

@@ -17,6 +17,7 @@ from autograd.errors import DtypeError, IndexRangeError, ShapeError, Unsupported
 
 from .activation import logsigmoid
 from .loss import _check_reduction, _legacy_reduction, _reduce
+from .loss_graphs import refuse_weight_grad
 
 
 def _broadcastable(op, input, target):
@@ -42,6 +43,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
         raise DtypeError(f"{op}: the loss of {input.dtype} scores (shape {tuple(input.shape)}) is a float, which "
                          "cannot be written to their dtype, as in PyTorch; convert the input with input.float()")
     target = _broadcastable(op, input, target)
+    refuse_weight_grad(op, "target", target)   # PyTorch's kernel has no gradient for the target
     if complex_forms.active and (input.dtype.kind == "c" or target.dtype.kind == "c"):
         return _reduce(ag.log1p(ag.exp(-target * input)), reduction, op)   # complex: PyTorch's formula as it stands
     # the product is the input's one path: its create_graph gradient shows as PyTorch's soft_margin_loss_backward
