@@ -75,9 +75,14 @@ def _config_says(layer, key, value):
         layer._constructor_arguments[key] = value
 
 
-def host_draws(layer, images, draw):
-    """The NumPy values `draw()` returns (drawn from `layer`'s generator) as a Tensor on the images'
-    device, made by a no-gradient op: each `ag.jit` replay calls `draw` again."""
+def host_draws(layer, images, draw, seed=None):
+    """The NumPy values `draw()` returns (drawn from `layer`'s generator, or from `seed` when one is given, as
+    Keras's get_random_transformation(seed=)) as a Tensor on the images' device, made by a no-gradient op: each
+    `ag.jit` replay calls `draw` again."""
+    if seed is not None:
+        draw = functools.partial(_drawing_from, layer, seed, draw)
+    if not isinstance(images, Tensor):   # get_random_transformation takes NumPy images too, as Keras's
+        images = ag.tensor(np.asarray(images))
     if capture_state.recorder is not None and not images.device.host_memory:
         raise CaptureError(f"jit: {layer.name} ({type(layer).__name__}) draws its random parameters on the host, "
                            f"which a CUDA graph on {images.device} cannot repeat; apply the augmentation outside "
@@ -86,6 +91,15 @@ def host_draws(layer, images, draw):
     if tape is not None:
         draw = tape.wrap(draw)
     return no_grad_op(f"{type(layer).__name__.lower()}_draw", lambda xp, _: xp.asarray(_uncaptured(draw)), images)
+
+
+def _drawing_from(layer, seed, draw):
+    """draw() with `layer`'s generator swapped for `seed` (a SeedGenerator or an int) while it runs."""
+    own, layer.generator = layer.generator, seed
+    try:
+        return draw()
+    finally:
+        layer.generator = own
 
 
 class DrawTape:

@@ -37,7 +37,7 @@ class _TransformLayer(_ColorLayer):
     def get_random_transformation(self, images, training=True, seed=None):
         """The random values of one call on `images` (a batch or one image), as a dict of tensors."""
         n = images.shape[0] if images.ndim == 4 else 1
-        return {"factor": host_draws(self, images, lambda: self._draw(n))}
+        return {"factor": host_draws(self, images, lambda: self._draw(n), seed)}
 
     def _draw(self, n):
         return keras_uniform(self, (n,), self.factor[0], self.factor[1])
@@ -103,7 +103,10 @@ class RandomSaturation(_TransformLayer):
     def get_random_transformation(self, images, training=True, seed=None):
         """{'factor': f / (1 - f + epsilon)} for one uniform f per image."""
         n = images.shape[0] if images.ndim == 4 else 1
-        return {"factor": host_draws(self, images, lambda: (lambda f: f / (1 - f + _EPSILON))(self._draw(n)))}
+        def draw():
+            f = self._draw(n)
+            return f / (1 - f + _EPSILON)
+        return {"factor": host_draws(self, images, draw, seed)}
 
     def transform_images(self, images, transformation=None, training=True):
         """Saturation times factor, clipped to value_range, back to RGB."""
@@ -132,7 +135,7 @@ class RandomHue(_TransformLayer):
         def draw():
             sign = np.where(keras_uniform(self, (n,), 0, 1) > 0.5, np.float32(-1), np.float32(1))
             return sign * self._draw(n) * np.float32(0.5)
-        return {"factor": host_draws(self, images, draw)}
+        return {"factor": host_draws(self, images, draw, seed)}
 
     def transform_images(self, images, transformation=None, training=True):
         """Hue plus factor (wrapped into [0, 1]) on images rescaled to [0, 1], clipped and scaled back."""
@@ -201,7 +204,7 @@ class RandomPosterization(_TransformLayer):
             bits = keras_random.randint((n,), low, high, dtype="int64", seed=self.generator).numpy() \
                 if low != high else np.full(n, low)
             return (self._MAX_FACTOR - bits).astype(np.uint8)
-        return {"shift_factor": host_draws(self, images, draw)}
+        return {"shift_factor": host_draws(self, images, draw, seed)}
 
     def transform_images(self, images, transformation=None, training=True):
         """The values on a 0-255 scale, truncated to uint8, their low shift_factor bits cleared, scaled back."""

@@ -88,15 +88,15 @@ class RandomErasing(_ReplayLayer):
             x0, x1, y0, y1 = (v[:, None, None, None] for v in (x0, x1, y0, y1))
             mask = (grid_x >= x0) & (grid_x < x1) & (grid_y >= y0) & (grid_y < y1)
             return np.broadcast_to(mask, images.shape).copy()
-        batch_masks = host_draws(self, images, masks)
-        apply = host_draws(self, images, lambda: self._apply_draw(n))
+        batch_masks = host_draws(self, images, masks, seed)
+        apply = host_draws(self, images, lambda: self._apply_draw(n), seed)
         if self.fill_value is not None and not isinstance(self.fill_value, (int, float)) and not (
                 isinstance(self.fill_value, (tuple, list)) and len(self.fill_value) == 3):
             raise ValueError("The `fill_value` argument should be a number (or a list of three numbers) ")
         if self.fill_value is None:
             fill = host_draws(self, images, lambda: host_values(keras_random.normal(tuple(images.shape), dtype=dtype,
-                                                                                    seed=self.generator))
-                              ) * self.value_range[1]
+                                                                                    seed=self.generator)),
+                              seed) * self.value_range[1]
         else:
             fill = ag.zeros(images.shape, device=images.device) + ag.tensor(
                 np.asarray(self.fill_value, np.float32), device=images.device)
@@ -161,9 +161,9 @@ class RandomGaussianBlur(_ReplayLayer):
             return None
         images, _ = self._batched(images)
         n = images.shape[0]
-        apply = host_draws(self, images, lambda: self._apply_draw(n))
+        apply = host_draws(self, images, lambda: self._apply_draw(n), seed)
         sigma = host_draws(self, images, lambda: keras_uniform(self, (2,), self.sigma[0], self.sigma[1],
-                                                               self.compute_dtype) + np.float32(1e-6))
+                                                               self.compute_dtype) + np.float32(1e-6), seed)
         return {"should_apply_blur": apply, "blur_factor": sigma}
 
     def transform_images(self, images, transformation=None, training=True):
@@ -235,7 +235,7 @@ class RandomShear(_ReplayLayer):
             shear_y = keras_uniform(self, (n, 1), self.y_factor[0], self.y_factor[1], dtype)
             shear_x = keras_uniform(self, (n, 1), self.x_factor[0], self.x_factor[1], dtype)
             return np.concatenate([shear_x, shear_y], axis=1) * sign
-        return {"shear_factor": host_draws(self, images, draw), "input_shape": tuple(images.shape)}
+        return {"shear_factor": host_draws(self, images, draw, seed), "input_shape": tuple(images.shape)}
 
     def transform_images(self, images, transformation=None, training=True):
         """The images resampled through the shear matrices [1, sx, 0, sy, 1, 0, 0, 0]."""

@@ -90,11 +90,11 @@ class RandomPerspective(_ReplayLayer):
             return None
         images, _ = self._batched(images)
         n, (height, width) = images.shape[0], self._hw(images)
-        apply = host_draws(self, images, lambda: self._apply_draw(n))
+        apply = host_draws(self, images, lambda: self._apply_draw(n), seed)
         start = np.repeat(np.array([[[0.0, 0.0], [width - 1, 0.0], [0.0, height - 1], [width - 1, height - 1]]],
                                    np.float32), n, axis=0)
         offsets = host_draws(self, images, lambda: keras_uniform(self, (n, 4, 2), -0.5 * self.scale, 0.5 * self.scale,
-                                                                 self.compute_dtype))
+                                                                 self.compute_dtype), seed)
         start_points = ag.tensor(start, device=images.device)
         return {"apply_perspective": apply, "start_points": start_points,
                 "end_points": start_points + start_points * offsets, "input_shape": tuple(images.shape)}
