@@ -60,7 +60,6 @@ SIGNATURE_DIFFERENCES = {
     # others own these this round
     ".Operation": "keras.Operation is another engineer's this round",
     "layers.EinsumDense": "gptq_unpacked_column_size missing (GPTQ quantization is not done)",
-    "layers.TorchModuleWrapper": "output_shape missing",
     ".KerasTensor": "sparse, ragged, record_history missing; ours takes node and index",
     # ours lists what Keras takes through *args/**kwargs (or accepts a superset that Keras has too)
     "layers.AdditiveAttention": "ours lists seed, which Keras passes on to Attention through **kwargs",

@@ -7,6 +7,7 @@ training=True, and also a call that resolves no flag); the mode stays set after 
 Sequential wraps nn modules it is given; `as_keras_layer(ModuleClass)` makes a Keras layer class from a module
 class with the same constructor arguments.
 """
+from ...module import Module
 from ..context import in_shape_probe
 from ..layer import Layer
 
@@ -14,10 +15,22 @@ from ..layer import Layer
 class ModuleWrapper(Layer):
     """A Keras layer running `module` (an nn.Module) on its inputs."""
 
-    def __init__(self, module, name=None, **kwargs):
+    def __init__(self, module, name=None, output_shape=None, **kwargs):
         super().__init__(name=name, **kwargs)
+        if not isinstance(module, Module):
+            kind = f"{type(module).__module__}.{type(module).__qualname__}"
+            hint = ("build the module from deepgrad's `nn` (port `import torch.nn as nn` to `import nn`)"
+                    if kind.startswith("torch.") else "pass an nn.Module")
+            raise TypeError(f"{type(self).__name__}: expects a deepgrad nn.Module, got {kind}; {hint}")
         self.module = module
+        self._module_output_shape = output_shape
         self.built = True
+
+    def compute_output_shape(self, input_shape):
+        """The `output_shape` given to the constructor, as Keras's; otherwise the base layer's answer."""
+        if self._module_output_shape is not None:
+            return tuple(self._module_output_shape)
+        return super().compute_output_shape(input_shape)
 
     def call(self, *args, training=None, **kwargs):
         if in_shape_probe():   # a functional call finding output shapes: leave the module's mode alone
