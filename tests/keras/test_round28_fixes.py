@@ -102,3 +102,17 @@ def test_torch_module_wrapper_takes_output_shape():
     assert [tuple(layer.compute_output_shape((None, 3))) for layer in shapes] == [(None, 2), (None, 2)]
     out = shapes[1](np.ones((4, 3), "float32"))
     assert tuple(out.shape) == (4, 2)
+
+
+@pytest.mark.parametrize("name,kwargs", [("RandomFlip", {"mode": "horizontal"}), ("RandomRotation", {"factor": 0.1}),
+                                         ("RandomTranslation", {"height_factor": 0.1, "width_factor": 0.1})])
+def test_augmenting_bounding_boxes_is_refused_by_name(name, kwargs):
+    """Keras's augmentation layers take `bounding_box_format=` and move the boxes of a dict input with the images;
+    deepgrad's do not, and said "unexpected keyword argument(s) bounding_box_format; check the spelling". They now
+    name the missing feature and the helpers that move boxes. Without the argument they still build as Keras's."""
+    theirs, ours = fresh_sessions()
+    getattr(theirs.layers, name)(bounding_box_format="xyxy", **kwargs)
+    with pytest.raises(ValueError, match=r"bounding_box_format='xyxy'.*not supported.*keras\.utils\.bounding_boxes"):
+        getattr(ours.layers, name)(bounding_box_format="xyxy", **kwargs)
+    configs = [getattr(K.layers, name)(bounding_box_format=None, seed=3, **kwargs).get_config() for K in (theirs, ours)]
+    assert sorted(configs[1]) == sorted(configs[0])

@@ -185,7 +185,15 @@ class RandomImageLayer(TrainingByDefault, Layer):
     first images are turned channels-last for it and back), the inputs unchanged (cast to float) otherwise."""
 
     def __init__(self, seed=None, data_format=None, **kwargs):
+        bounding_box_format = kwargs.pop("bounding_box_format", None)
+        if bounding_box_format is not None:   # Keras's layers also transform boxes in a dict input; ours do not
+            raise UnsupportedError(
+                f"{type(self).__name__}: bounding_box_format={bounding_box_format!r} (augmenting bounding boxes "
+                "with the images) is not supported by deepgrad's augmentation layers; augment the images alone, "
+                "and move the boxes with keras.utils.bounding_boxes (affine_transform, crop, pad, clip_to_image_size)")
         super().__init__(**kwargs)
+        if isinstance(getattr(self, "_constructor_arguments", None), dict):   # Keras's configs leave None out
+            self._constructor_arguments.pop("bounding_box_format", None)
         try:
             self.data_format = standardize_data_format(data_format)
         except ValueError:
