@@ -99,3 +99,30 @@ def test_soft_margin_loss_refuses_a_target_that_requires_grad():
     with torch.no_grad():
         assert abs(TF.soft_margin_loss(torch.tensor(x.detach().numpy()), torch.tensor(t.detach().numpy())).item()
                    - 0.91629617) < 1e-6
+
+
+def _signed_zero_results(lib):
+    import importlib
+    F = importlib.import_module("torch.nn.functional" if lib.__name__ == "torch" else "nn.functional")
+    a = lib.tensor([-0.0, 0.0, -0.0, 0.0, -1.0, 2.0])
+    b = lib.tensor([0.0, -0.0, -0.0, 0.0, -0.0, -0.0])
+    results = [lib.maximum(a, b), lib.minimum(a, b), lib.max(a, b), F.relu(a), F.relu(a.clone(), inplace=True),
+               a.clamp(0.0, 1.0), a.clamp(min=0.0), a.clamp(max=-0.0), a.clamp(min=b), a.clamp(max=b), a.clip(0.0),
+               a.clamp_min(0.0), a.clamp_max(0.0)]
+    return [[str(v) for v in r.tolist()] for r in results]
+
+
+def test_ties_keep_the_first_operand_so_negative_zero_survives_as_in_pytorch():
+    # PyTorch: maximum/minimum return their first operand on a tie, and relu/clamp keep x, so -0. stays -0.
+    # (deepgrad followed NumPy, which returns its second operand: relu(-0.) printed 0. where PyTorch prints -0.)
+    ours = _signed_zero_results(ag)
+    assert ours[3] == ["-0.0", "0.0", "-0.0", "0.0", "0.0", "2.0"]                 # relu
+    assert ours[0] == ["-0.0", "0.0", "-0.0", "0.0", "-0.0", "2.0"]                # maximum
+    assert ours[7] == ["-0.0", "0.0", "-0.0", "0.0", "-1.0", "-0.0"]               # clamp(max=-0.)
+    assert ours == _signed_zero_results(require_torch())
+
+
+def test_extremum_and_clamp_gradients_still_check():
+    b = ag.tensor(np.array([0.3, -0.2, 0.5, 0.0]))
+    check_gradcheck(lambda x: ag.maximum(x, b) + ag.minimum(b, x), [np.array([0.1, -0.6, 0.9, 0.4])])
+    check_gradcheck(lambda x: x.clamp(-0.5, 0.5) + x.clamp(min=b) + x.clamp(max=0.2), [np.array([0.1, -0.6, 0.9, 0.4])])

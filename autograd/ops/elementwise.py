@@ -276,7 +276,9 @@ class Clip(Function):
         if hi is not None:
             mask &= x <= hi
         ctx.save_for_backward(mask)
-        return xp.clip(x, lo, hi)
+        # not xp.clip: on a tie (-0. against 0.) PyTorch keeps x, and NumPy's maximum/minimum their second operand
+        out = x if lo is None else xp.maximum(lo, x)
+        return out if hi is None else xp.minimum(hi, out)
 
     def backward(ctx, gy):
         # select, not multiply: an inf/NaN gradient arriving where the input was clamped must become 0
@@ -304,7 +306,7 @@ class _Extremum(Function):
 class Maximum(_Extremum):
     @staticmethod
     def pick(xp, a, b):
-        return xp.maximum(a, b)
+        return xp.maximum(b, a)   # a on a tie (-0. against 0.), as PyTorch's; NumPy returns its second operand
 
     @staticmethod
     def beats(a, b):
@@ -314,7 +316,7 @@ class Maximum(_Extremum):
 class Minimum(_Extremum):
     @staticmethod
     def pick(xp, a, b):
-        return xp.minimum(a, b)
+        return xp.minimum(b, a)
 
     @staticmethod
     def beats(a, b):
@@ -780,8 +782,8 @@ class ClipTensor(Function):
         xp = ctx.xp
         ctx.save_for_backward(x, lo, hi)
         ctx.shapes = (x.shape, _shape(lo), _shape(hi))
-        out = x if lo is None else xp.maximum(x, lo)
-        return out if hi is None else xp.minimum(out, hi)
+        out = x if lo is None else xp.maximum(lo, x)   # x kept on a tie, as PyTorch's (see Clip)
+        return out if hi is None else xp.minimum(hi, out)
 
     def backward(ctx, gy):
         x, lo, hi = ctx.saved_tensors

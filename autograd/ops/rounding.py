@@ -44,7 +44,8 @@ class ClampBound(Function):
 
     def forward(ctx, x, bound):
         ctx.save_for_backward(x, bound)
-        return ctx.xp.maximum(x, bound) if ctx.lower else ctx.xp.minimum(x, bound)
+        # x first among equals (-0. against a bound of 0. stays -0., as PyTorch's): NumPy keeps its second operand
+        return ctx.xp.maximum(bound, x) if ctx.lower else ctx.xp.minimum(bound, x)
 
     def backward(ctx, gy):
         x, bound = ctx.saved_tensors

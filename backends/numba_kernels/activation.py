@@ -77,7 +77,7 @@ def _forward(code, x, y):
     n = x.size
     if code == 0:
         for k in range(n):
-            y[k] = zero if x[k] <= zero else x[k]    # NaN stays NaN, as np.maximum
+            y[k] = zero if x[k] < zero else x[k]    # NaN stays NaN, -0. stays -0., as PyTorch's
     elif code == 1:
         for k in range(n):
             y[k] = vsigmoid(x[k])

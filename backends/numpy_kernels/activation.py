@@ -125,7 +125,7 @@ def act_forward(name, x):
     if np.ndim(x) == 0:   # the in-place steps below need arrays; ufuncs turn 0-d results into scalars
         return act_forward(name, np.reshape(x, 1)).reshape(())
     if name == "relu":
-        return np.maximum(x, 0)
+        return np.maximum(0, x)   # -0. stays -0., as PyTorch's (NumPy returns its second operand on a tie)
     return _as_result(_act_forward(name, _float(x)), np.asarray(x))
 
 
