@@ -9,8 +9,9 @@ vsplit / dsplit, narrow, rot90, roll, movedim, negative pads) feeding a CNN; exp
 (get_state / set_state, multinomial, bernoulli, poisson, the in-place distributions) in a bandit; rigid-body pose
 estimation (matrix_exp of a skew matrix, Rodrigues with cross products, renorm, Kabsch, LBFGS); weight averaging
 (AveragedModel with EMA, use_buffers, update_bn, SWALR); an EmbeddingBag text classifier with offsets; custom
-Functions with setup_context, save_for_forward / jvp, mark_non_differentiable and once_differentiable. Run on
-deepgrad with only their imports changed: they must print what PyTorch prints, number for number (four in
+Functions with setup_context, save_for_forward / jvp, mark_non_differentiable and once_differentiable; a
+spectral feature extractor over FFT parts with signed zeros through ReLU and clamp. Run on
+deepgrad with only their imports changed: they must print what PyTorch prints, number for number (five in
 float32, six in float64)."""
 import pytest
 
@@ -22,7 +23,7 @@ from tests.test_pytorch_programs_round32 import ROUND32_IMPORTS
 ROUND33_IMPORTS = ROUND32_IMPORTS
 
 FLOAT32_PROGRAMS = ["torch_r33_integer_dtypes", "torch_r33_split_pad_views", "torch_r33_generator_sampling",
-                    "torch_r33_swa_ema_bn"]
+                    "torch_r33_swa_ema_bn", "torch_r33_spectral_features_zeros"]
 FLOAT64_PROGRAMS = ["torch_r33_gradient_ties", "torch_r33_index_scatter_family", "torch_r33_elementwise_rare",
                     "torch_r33_pose_geometry", "torch_r33_bag_text_classifier", "torch_r33_custom_function_modes"]
 
