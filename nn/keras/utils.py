@@ -58,8 +58,18 @@ def normalize(x, axis=-1, order=2):
         from .ops import normalize as normalize_tensor
         return normalize_tensor(x, axis=axis, order=order)
     x = np.asarray(x)
-    norm = np.linalg.norm(x, ord=order, axis=axis, keepdims=True)
-    return x / np.where(norm == 0, 1, norm)
+    norm = np.atleast_1d(np.linalg.norm(x, ord=order, axis=axis))
+    norm[norm == 0] = 1
+    # Keras's NumPy path reads axis=0 (and None) as -1 when it puts the reduced axis back: the norms taken along
+    # axis 0 then divide along the last axis (a (1, n) result for a vector); the same numbers as Keras, kept on purpose
+    back = axis or -1
+    try:
+        return x / np.expand_dims(norm, back)
+    except ValueError:
+        raise ValueError(f"normalize: the norms along axis={axis} of an array of shape {x.shape} have shape "
+                         f"{norm.shape} and, as in Keras (whose NumPy path puts the reduced axis back at -1 for "
+                         "axis=0), do not broadcast against it; pass a Tensor (keras.ops.normalize) or axis=-1 "
+                         "on the transposed array") from None
 
 
 def set_random_seed(seed):

@@ -116,3 +116,28 @@ def test_augmenting_bounding_boxes_is_refused_by_name(name, kwargs):
         getattr(ours.layers, name)(bounding_box_format="xyxy", **kwargs)
     configs = [getattr(K.layers, name)(bounding_box_format=None, seed=3, **kwargs).get_config() for K in (theirs, ours)]
     assert sorted(configs[1]) == sorted(configs[0])
+
+
+@pytest.mark.parametrize("shape,axis,order", [((3, 3), 0, 1), ((4,), 0, 2), ((2, 3), 1, 2), ((2, 3), None, 2),
+                                              ((2, 3, 4), -1, 1), ((3, 3), 0, 2), ((4,), None, 1)])
+def test_utils_normalize_of_numpy_arrays_returns_what_keras_returns(shape, axis, order):
+    """`keras.utils.normalize` on a NumPy array gives Keras's numbers and shape. Keras's NumPy path puts the reduced
+    axis back at -1 when axis is 0: a square array's axis-0 norms divide its rows, and a vector comes back (1, n);
+    deepgrad divided its columns and kept (n,)."""
+    theirs, ours = fresh_sessions()
+    x = np.random.default_rng(7).normal(size=shape).astype("float32")
+    x.flat[0] = 0.0
+    got = [np.asarray(K.utils.normalize(x.copy(), axis=axis, order=order)) for K in (theirs, ours)]
+    assert got[1].shape == got[0].shape
+    np.testing.assert_allclose(got[1], got[0], rtol=1e-6, atol=1e-7)
+
+
+def test_utils_normalize_refuses_what_keras_cannot_broadcast():
+    """A non-square array normalized along axis 0 fails in Keras with NumPy's broadcast ValueError; deepgrad
+    returned a result. It now raises a ValueError naming normalize, the shapes and the fix."""
+    theirs, ours = fresh_sessions()
+    x = np.ones((8, 3), "float32")
+    with pytest.raises(ValueError):
+        theirs.utils.normalize(x, axis=0, order=1)
+    with pytest.raises(ValueError, match=r"normalize.*axis=0.*\(8, 3\)"):
+        ours.utils.normalize(x, axis=0, order=1)
