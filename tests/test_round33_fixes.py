@@ -126,3 +126,13 @@ def test_extremum_and_clamp_gradients_still_check():
     b = ag.tensor(np.array([0.3, -0.2, 0.5, 0.0]))
     check_gradcheck(lambda x: ag.maximum(x, b) + ag.minimum(b, x), [np.array([0.1, -0.6, 0.9, 0.4])])
     check_gradcheck(lambda x: x.clamp(-0.5, 0.5) + x.clamp(min=b) + x.clamp(max=0.2), [np.array([0.1, -0.6, 0.9, 0.4])])
+
+
+def test_a_jit_replayed_relu_keeps_negative_zero_as_eager_relu_does():
+    import nn.functional as F
+    step = ag.jit(lambda x: F.relu(x * 2.0))
+    x = ag.tensor(np.array([-0.0, -1.0, 0.5, 0.0] * 4, dtype=np.float32))
+    for _ in range(3):   # the first call traces, the later ones replay
+        out = step(x)
+    assert np.signbit(out.numpy()).tolist() == np.signbit(F.relu(x * 2.0).numpy()).tolist() == [True, False, False,
+                                                                                              False] * 4

@@ -95,7 +95,8 @@ class Emitter:
             self.put(f"_np.copyto({into}, {args[2]}); _np.copyto({into}, {args[1]}, where={args[0]})" if static
                      else f"{into} = _np.where({', '.join(args)})")
         elif op == "act_relu" and self.numpy_acts:
-            self.put(f"_np.maximum({args[0]}, 0, out={into})" if static else f"{into} = _np.maximum({args[0]}, 0)")
+            # 0 first: NumPy returns its second operand on a tie, so -0. stays -0. as in eager relu and PyTorch
+            self.put(f"_np.maximum(0, {args[0]}, out={into})" if static else f"{into} = _np.maximum(0, {args[0]})")
         elif op == "act_sigmoid" and self.numpy_acts:
             fn = self.bind(numpy_sigmoid, "f")
             self.put(f"{fn}({args[0]}, out={into})" if static else f"{into} = {fn}({args[0]})")

@@ -28,7 +28,7 @@ EXPRESSIONS = {
     "negative": "-{a}",
     "positive": "{a}",
     "sqrt": "np.sqrt({a})",
-    "act_relu": "(ZERO if {a} <= ZERO else {a})",
+    "act_relu": "(ZERO if {a} < ZERO else {a})",   # -0. stays -0., as eager relu and PyTorch
     "act_sigmoid": "vsigmoid({a})",
     "relu_grad": "(ZERO if {b} <= ZERO else {a})",
     "greater": "{a} > {b}",
