@@ -12,10 +12,12 @@ import numpy as np
 def torch_spelling(dtype):
     """The torch.<name> spelling of a dtype given as a string or a NumPy scalar type, or a generic one."""
     try:
-        name = np.dtype(dtype.rpartition(".")[2] if isinstance(dtype, str) else dtype).name
+        found = np.dtype(dtype.rpartition(".")[2] if isinstance(dtype, str) else dtype)
     except TypeError:
         return "torch.float32"
-    return f"torch.{name}"
+    if found.kind not in "biufcV":   # strings, objects, dates: no torch dtype of that name ('U1' is not torch.str32)
+        return "torch.float32"
+    return f"torch.{found.name}"
 
 
 def _shown(dtype):

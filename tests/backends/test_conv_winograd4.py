@@ -306,7 +306,10 @@ def test_rule_picks_winograd4_on_large_layers_of_the_cpu_device():
         assert pick((64, 32, 16, 16), (32, 32, 3, 3), direction, np.float16).startswith("im2col")
         assert pick((64, 16, 32, 32), (16, 16, 3, 3), direction).startswith("im2col")
         assert pick((64, 64, 7, 7), (64, 64, 3, 3), direction).startswith("im2col")
-        assert pick((64, 32, 8, 8), (16, 32, 3, 3), direction).startswith("im2col")
+        # half as many output channels as inputs: since stop 56 its weight gradient takes tap_products (one product
+        # of the taps' rows, no columns: 2.2 against 3.1 ms forward + weight gradient on one thread)
+        expected = ("tap_products",) if direction == "grad_weight" else ("im2col",)
+        assert pick((64, 32, 8, 8), (16, 32, 3, 3), direction).startswith(expected)
 
 
 def test_cpu_chunks_stay_cache_sized(monkeypatch, winograd4_mode, spy):

@@ -314,7 +314,10 @@ def test_transfer_learning_program_prints_what_keras_prints(capsys, tmp_path, mo
     from tests.keras.test_keras_programs import _assert_same_lines, printed_by_both
     theirs, mine = printed_by_both("keras_applications_transfer_learning", capsys, tmp_path, monkeypatch)
     assert len(theirs) >= 12
-    _assert_same_lines(mine, theirs)
+    # predictions of a float32 Xception after three training phases: the convolution algorithms' rounding (stop 56's
+    # depthwise and few-channel paths) moves them by up to 9e-5 on a scale of 5 (1.7e-5 of it; losses agree to every
+    # printed digit), so a 4-decimal value can print one unit apart
+    _assert_same_lines(mine, theirs, atol=2e-4)
 
 
 def test_model_load_weights_reads_legacy_hdf5_files(tmp_path):
