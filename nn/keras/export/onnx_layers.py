@@ -73,39 +73,36 @@ def dense(graph, layer, xs, shapes):
     return apply_activation(graph, y, config.get("activation", "linear"), layer)
 
 
-def conv(graph, layer, xs, shapes):
+def _conv_node(graph, layer, xs, shapes, weight, group):
+    """An ONNX Conv of the layer's input with `weight` (out, in / group, spatial...), its padding, strides,
+    dilation, bias and activation, in the layer's data format."""
     config = layer.get_config()
     rank, sizes = _spatial(config, shapes[0])
-    kernel = _array(layer.kernel)   # (spatial..., in / groups, out)
-    weight = kernel.transpose([rank + 1, rank] + list(range(rank)))
+    kernel = weight.shape[2:]
     strides, dilations = _ints(config["strides"], rank), _ints(config["dilation_rate"], rank)
-    attributes = dict(kernel_shape=list(kernel.shape[:rank]), strides=strides, dilations=dilations,
-                      group=int(config.get("groups", 1)))
-    attributes.update(_padding_attributes(config, sizes, kernel.shape[:rank], strides, dilations))
-    x, back = _channels_first(graph, xs[0], rank, config, layer.name)
-    inputs = [x, graph.constant(weight, f"{layer.name}/kernel")]
-    if config.get("use_bias", True):
-        inputs.append(graph.constant(_array(layer.bias), f"{layer.name}/bias"))
-    y = _back(graph, graph.op("Conv", inputs, layer.name, **attributes), back, layer.name)
-    return apply_activation(graph, y, config.get("activation", "linear"), layer)
-
-
-def depthwise_conv(graph, layer, xs, shapes):
-    config = layer.get_config()
-    rank, sizes = _spatial(config, shapes[0])
-    kernel = _array(layer.kernel)   # (spatial..., in, multiplier): output channel c * multiplier + m
-    channels = kernel.shape[rank] * kernel.shape[rank + 1]
-    weight = kernel.reshape(kernel.shape[:rank] + (channels,)).transpose([rank] + list(range(rank)))[:, None]
-    strides, dilations = _ints(config["strides"], rank), _ints(config["dilation_rate"], rank)
-    attributes = dict(kernel_shape=list(kernel.shape[:rank]), strides=strides, dilations=dilations,
-                      group=int(kernel.shape[rank]))
-    attributes.update(_padding_attributes(config, sizes, kernel.shape[:rank], strides, dilations))
+    attributes = dict(kernel_shape=list(kernel), strides=strides, dilations=dilations, group=int(group))
+    attributes.update(_padding_attributes(config, sizes, kernel, strides, dilations))
     x, back = _channels_first(graph, xs[0], rank, config, layer.name)
     inputs = [x, graph.constant(np.ascontiguousarray(weight), f"{layer.name}/kernel")]
     if config.get("use_bias", True):
         inputs.append(graph.constant(_array(layer.bias), f"{layer.name}/bias"))
     y = _back(graph, graph.op("Conv", inputs, layer.name, **attributes), back, layer.name)
     return apply_activation(graph, y, config.get("activation", "linear"), layer)
+
+
+def conv(graph, layer, xs, shapes):
+    kernel = _array(layer.kernel)   # (spatial..., in / groups, out)
+    rank = kernel.ndim - 2
+    weight = kernel.transpose([rank + 1, rank] + list(range(rank)))
+    return _conv_node(graph, layer, xs, shapes, weight, layer.get_config().get("groups", 1))
+
+
+def depthwise_conv(graph, layer, xs, shapes):
+    kernel = _array(layer.kernel)   # (spatial..., in, multiplier): output channel c * multiplier + m
+    rank = kernel.ndim - 2
+    channels = kernel.shape[rank] * kernel.shape[rank + 1]
+    weight = kernel.reshape(kernel.shape[:rank] + (channels,)).transpose([rank] + list(range(rank)))[:, None]
+    return _conv_node(graph, layer, xs, shapes, weight, kernel.shape[rank])
 
 
 def _pool(op_type):

@@ -8,59 +8,36 @@ from autograd.onnx_graph import OPSET, OnnxGraph
 from .onnx_layers import converters
 
 
-def _graph_ends(model):
-    """(flat input KerasTensors, flat output KerasTensors) of a functional or Sequential model, or an error."""
-    inputs = getattr(model, "_flat_inputs", None)
-    if inputs is None and hasattr(model, "_stack"):   # a Sequential: its graph exists once built
-        if not model.built or model._layer_outputs() is None:
+def _graph(model):
+    """(flat input KerasTensors, flat output KerasTensors, nodes in creation order) of a functional or Sequential
+    model; None for a subclassed model, whose call is Python (traced_model exports it)."""
+    if hasattr(model, "_graph_nodes"):   # functional: the nodes it traced when it was made
+        return list(model._flat_inputs), flatten(model._outputs_struct), list(model._graph_nodes)
+    if hasattr(model, "_stack"):   # a Sequential: its graph exists once built, one node a layer
+        chain = model._layer_outputs() if model.built else None
+        if chain is None:
             raise ValueError("The model provided has never called. ")
-        inputs = list(model.inputs)
-        return inputs, [model._layer_outputs()[-1]]
-    if inputs is None:
-        raise _Subclassed(model)
-    return list(inputs), flatten(model._outputs_struct)
+        return list(model.inputs), [chain[-1]], [flatten(out)[0].node for out in chain]
+    return None
 
 
-class _Subclassed(ExportError):
-    """A subclassed model: no graph to walk; onnx_model traces its call instead."""
-
-    def __init__(self, model):
-        super().__init__(f"export(format='onnx'): {model.name} is a subclassed model")
-
-
-def _nodes(outputs):
-    """The nodes behind `outputs` in creation order, inputs' nodes left out."""
-    from ..layers.input_layer import InputLayer
-    seen, stack, found = set(), [t.node for t in outputs], []
-    while stack:
-        node = stack.pop()
-        if id(node) in seen or node is None:
-            continue
-        seen.add(id(node))
-        if isinstance(node.layer, InputLayer):
-            continue
-        found.append(node)
-        stack.extend(node.parents())
-    return sorted(found, key=lambda n: n.id)
-
-
-def _walk(graph, model, values, table):
-    """Add `model`'s nodes; `values` maps id(KerasTensor) -> ONNX value name (its inputs on entry). Returns the
-    output value names."""
-    inputs, outputs = _graph_ends(model)
-    for node in _nodes(outputs):
+def _walk(graph, parts, xs, table):
+    """Add the nodes of a model's graph `parts` (_graph's) fed with the ONNX values `xs`; returns the output
+    value names."""
+    inputs, outputs, nodes = parts
+    values = {id(t): x for t, x in zip(inputs, xs)}
+    for node in nodes:
         layer = node.layer
         tensors = [t for t in flatten(node.args) if isinstance(t, KerasTensor)]
         if any(isinstance(t, KerasTensor) for t in flatten(node.kwargs)):
             raise ExportError(f"export(format='onnx'): {layer.name} takes a tensor by keyword (a mask or a second "
                               "input); export takes layers called on positional tensors")
-        xs = [values[id(t)] for t in tensors]
+        fed = [values[id(t)] for t in tensors]
         shapes = [t.shape for t in tensors]
         results = [t for t in flatten(node.outputs) if isinstance(t, KerasTensor)]
-        if hasattr(layer, "_flat_inputs") or hasattr(layer, "_stack"):   # a nested model: its own graph
-            inner_inputs, _ = _graph_ends(layer)
-            inner = {id(t): x for t, x in zip(inner_inputs, xs)}
-            ys = _walk(graph, layer, inner, table)
+        inner = _graph(layer)
+        if inner is not None:   # a nested functional or Sequential model: its own graph
+            ys = _walk(graph, inner, fed, table)
         else:
             convert = table.get(type(layer))
             if getattr(layer, "quantization_mode", None) or getattr(layer.dtype_policy, "quantization_mode", None):
@@ -77,7 +54,7 @@ def _walk(graph, model, values, table):
                 raise ExportError(f"export(format='onnx'): {layer.name} returns {len(results)} tensors; export "
                                   "takes layers with one output")
             graph.call_options = dict(node.kwargs)
-            ys = [convert(graph, layer, xs, shapes)]
+            ys = [convert(graph, layer, fed, shapes)]
         for t, y in zip(results, ys):
             values[id(t)] = y
     return [values[id(t)] for t in outputs]
@@ -103,14 +80,13 @@ def onnx_model(onnx, model, input_signature=None, opset_version=None):
     if opset_version is not None and int(opset_version) < OPSET:
         raise ValueError(f"export(format='onnx'): opset_version={opset_version}; nn.keras writes opset {OPSET} "
                          "(its Gelu and LayerNormalization nodes need it)")
-    try:
-        inputs, outputs = _graph_ends(model)
-    except _Subclassed:
+    parts = _graph(model)
+    if parts is None:
         return traced_model(onnx, model, input_signature, opset_version)
+    inputs, outputs, _ = parts
     signature = _signature(inputs, input_signature)
     graph = OnnxGraph(onnx)
-    values = {id(t): name for t, (name, _, _) in zip(inputs, signature)}
-    ys = _walk(graph, model, values, converters())
+    ys = _walk(graph, parts, [name for name, _, _ in signature], converters())
     named = []
     for k, (y, t) in enumerate(zip(ys, outputs)):
         name = f"output_{k}"
