@@ -9,6 +9,7 @@ from .capture import state as capture
 from .grad_mode import no_grad
 from .jit.recorder import Recorder
 from .jit.refs import Const
+from .jit.tree import flatten, unflatten
 from . import onnx_dynamic
 from .onnx_graph import OnnxGraph
 from .onnx_ops import CONVERTERS, OnnxOpError, Value
@@ -35,17 +36,6 @@ def _input_names(model, count, given):
     except (TypeError, ValueError):
         params = []
     return [params[k] if k < len(params) else f"input_{k}" for k in range(count)]
-
-
-def _replaced(value, arrays, like):
-    """`value` (args or kwargs) with its tensors, in order, made from `arrays` (on the first tensor's device)."""
-    if isinstance(value, Tensor):
-        return wrap_array(next(arrays), like._device)
-    if isinstance(value, (list, tuple)):
-        return type(value)(_replaced(v, arrays, like) for v in value)
-    if isinstance(value, dict):
-        return {key: _replaced(value[key], arrays, like) for key in value}
-    return value
 
 
 def _record(model, args, kwargs):
@@ -152,11 +142,11 @@ def _write(onnx, rec, slots, input_names, shapes=None, dims=None):
 def _traces(model, args, kwargs, inputs, dims):
     """The recordings of the forward at the example's sizes and with each dynamic size grown by one and by two."""
     runs = []
+    _, spec = flatten((args, kwargs))   # its leaves are `inputs`, in order (_flat_tensors refused anything else)
     for which in range(len(dims)):
         for by in (1, 2):
-            arrays = iter(onnx_dynamic.grown(inputs, dims, which, by))
-            grown_args = _replaced(args, arrays, inputs[0])
-            grown_kwargs = _replaced(kwargs, arrays, inputs[0])
+            arrays = onnx_dynamic.grown(inputs, dims, which, by)
+            grown_args, grown_kwargs = unflatten(spec, [wrap_array(a, t._device) for a, t in zip(arrays, inputs)])
             runs.append(_record(model, grown_args, grown_kwargs))
     return runs
 
@@ -196,6 +186,7 @@ def onnx_program(onnx, model, args, kwargs=None, input_names=None, output_names=
                               "size (a causal mask, a negative index or a slice bound computed from it); export "
                               "at fixed sizes")
     labels = {(k, axis): label for k, axis, _, label in dims}
+    run_outputs = [_flat_tensors(run[3], "outputs") for run in runs]
     spec_out = []
     for k, tensor in enumerate(outputs):
         ref = rec.ref(tensor._data)
@@ -207,7 +198,7 @@ def onnx_program(onnx, model, args, kwargs=None, input_names=None, output_names=
         shape = list(tensor._data.shape)
         own = (dynamic_axes or {}).get(names_out[k], {})
         own = own if isinstance(own, dict) else {a: f"{names_out[k]}_dynamic_axes_{n + 1}" for n, a in enumerate(own)}
-        sizes = [list(tensor._data.shape)] + [list(_flat_tensors(run[3], "outputs")[k]._data.shape) for run in runs]
+        sizes = [list(tensor._data.shape)] + [list(other[k]._data.shape) for other in run_outputs]
         for axis in range(len(shape)):
             seen = [row[axis] for row in sizes]
             if len(set(seen)) > 1:
