@@ -33,6 +33,7 @@ from . import constraints, initializers, masking, regularizers, settings
 from .autocast_scope import autocast_call, current as in_scope, float_dtype, policy_config, policy_for
 from .build_shapes import shapes_by_name
 from .call_arguments import argument_tensor, check_call_arguments, convert_other_arguments
+from .call_masks import filled_call_masks
 from .dtype_policy import DTypePolicy
 from .layer_weights import LayerState, LayerWeight
 from ..training.modes import step_training
@@ -1050,9 +1051,10 @@ class Layer(Module, metaclass=_LayerType):
             kwargs["training"] = flag
         previous_mask = kwargs.get("mask") if args else None   # as Keras: a mask given by keyword comes first
         if args and previous_mask is None and masking.active():
-            previous_mask = masking.masks_of(args[0])
-            if previous_mask is not None and _call_takes_mask(type(self).call):
-                kwargs["mask"] = previous_mask
+            kwargs.update((k, m) for k, m in filled_call_masks(type(self).call, args, kwargs).items() if m is not None)
+            previous_mask = kwargs.get("mask")
+            if previous_mask is None:   # as Keras: compute_mask and the warning fall back to the first input's
+                previous_mask = masking.masks_of(args[0])
         object.__setattr__(self, "_call_losses", [])   # per call: past __setattr__'s registration checks
         run = Module.__call__.__get__(self) if self._remat_mode is None else \
             rematerialized_call(self, Module.__call__.__get__(self), args, kwargs)   # keras.RematScope (remat.py)
