@@ -77,12 +77,19 @@ _SLAB = (0, 1, 3, 2)      # the cache's gate order i, f, o, g, as PyTorch's gate
 #: scratch stays in the core's cache and is reused block after block (one pass over whole (T, ...)
 #: arrays runs from memory, about 3x slower)
 BLOCK_BYTES = 1 << 19
+#: ... for the LSTM backward's coefficient passes: at 512 KB the benchmark's b32 LSTM(32, 128) made 25
+#: blocks of two steps, 9 small ufunc calls each; 1 MB blocks took its backward 4.09 -> 3.84 ms (Zen 4,
+#: one thread, process time, medians of alternating runs; 2 and 4 MB 3.82 and 3.77), and were never
+#: slower than 512 KB on the other shapes tried (b32/b64/b16, H 64-256, float64, both hidden-product
+#: forms; 2 and 4 MB were slower on b64 LSTM(64, 256))
+BACKWARD_BLOCK_BYTES = 1 << 20
 
 
-def _blocks(steps, per_step_bytes, reverse):
-    """(visit_start, visit_end, time_start) of consecutive blocks of visited steps; the steps visited in
-    [visit_start, visit_end) are the times [time_start, time_start + visit_end - visit_start)."""
-    size = max(1, BLOCK_BYTES // max(per_step_bytes, 1))
+def _blocks(steps, per_step_bytes, reverse, block_bytes=BLOCK_BYTES):
+    """(visit_start, visit_end, time_start) of consecutive blocks of visited steps, each of about
+    `block_bytes` of per-step data; the steps visited in [visit_start, visit_end) are the times
+    [time_start, time_start + visit_end - visit_start)."""
+    size = max(1, block_bytes // max(per_step_bytes, 1))
     for k0 in range(0, steps, size):
         k1 = min(steps, k0 + size)
         yield k0, k1, (steps - k1 if reverse else k0)
@@ -287,7 +294,7 @@ def _lstm_backward(gy, gh, gc, ys, cache, w_hh, reverse):
     w4 = w_hh.reshape(4, hidden, hidden)
     parts = np.empty((4, batch, hidden), dtype) if stacked else None
     order = _order(steps, reverse)
-    blocks = list(_blocks(steps, (14 if stacked else 10) * dh.nbytes, reverse))
+    blocks = list(_blocks(steps, (14 if stacked else 10) * dh.nbytes, reverse, BACKWARD_BLOCK_BYTES))
     size = blocks[0][1] if blocks else 0
     coef = np.empty((size, 5, batch, hidden), dtype)
     grads = np.empty((size, 4, batch, hidden), dtype) if stacked else by_gate
