@@ -1,0 +1,107 @@
+"""The CPU convolution paths of stop 57, each forced on odd sizes against PyTorch (forward and both gradients,
+float64 to 1e-12 and float32 to the oracle tests' 2e-5 of the largest magnitude) and through gradcheck:
+im2col's weight gradient in both orientations of its product (col @ gy^T for few output channels, gy @ col^T
+otherwise), per sample and batched side by side ("wide"), over one and several batch chunks."""
+import numpy as np
+import pytest
+
+import nn.functional as F
+from backends.numpy_kernels import conv, conv_choice, conv_im2col
+from backends.numpy_kernels.conv_passes import NUMPY_PASSES
+from tests.helpers import check_gradcheck, rand
+
+
+def _numba_passes():
+    pytest.importorskip("numba")
+    from backends.numba_backend import NUMBA_PASSES
+    return NUMBA_PASSES
+
+
+PASSES = {"numpy": lambda: NUMPY_PASSES, "numba": _numba_passes}
+
+# (x shape, w shape, stride, padding, dilation, groups) of im2col's weight gradient: output channels per
+# group at most COLUMNS_LEFT_MAX_CHANNELS (col @ gy^T) or above it (gy @ col^T), small per-sample products
+# (wide) or large ones, shifted-row columns (stride 1, padding 1) and 2-D windows, groups, dilation
+IM2COL_CASES = [
+    ((3, 16, 33, 35), (16, 16, 3, 3), 1, 1, 1, 1),    # columns left, per sample, shifted rows
+    ((2, 3, 9, 11), (5, 3, 3, 3), 1, 1, 1, 1),        # columns left, wide
+    ((2, 4, 7, 9), (6, 2, 3, 3), 2, 1, 1, 2),         # columns left, wide, two groups, stride 2
+    ((1, 3, 11, 9), (4, 3, 5, 5), 1, 2, 2, 1),        # columns left, dilation 2
+    ((2, 2, 5, 7), (66, 2, 3, 3), 1, 1, 1, 1),        # gradient rows left, wide
+    ((1, 8, 31, 33), (132, 4, 3, 3), 1, 1, 1, 2),     # gradient rows left, per sample, two groups of 66
+]
+
+
+def _ids(case):
+    return "x{}w{}s{}p{}d{}g{}".format(*case)
+
+
+@pytest.fixture
+def mode():
+    """Set the algorithm mode for one test; the previous mode comes back afterwards."""
+    previous = []
+
+    def set_mode(name):
+        previous.append(conv_choice.set_mode(name))
+    yield set_mode
+    if previous:
+        conv_choice.set_mode(previous[0])
+
+
+def _torch_reference(x, w, gy, stride, padding, dilation, groups):
+    torch = pytest.importorskip("torch")
+    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    y = torch.nn.functional.conv2d(xt, wt, None, stride, padding, dilation, groups)
+    if gy is None:
+        return y.detach().numpy()
+    y.backward(torch.tensor(gy, dtype=torch.float64))
+    return y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
+
+
+def _ours(x, w, gy, stride, padding, dilation, groups, passes):
+    s, p, d = (stride,) * 2, (padding,) * 2, (dilation,) * 2
+    return (conv.conv2d(x, w, s, p, d, groups, passes), conv.conv2d_grad_input(gy, w, x.shape, s, p, d, groups, passes),
+            conv.conv2d_grad_weight(gy, x, w.shape, s, p, d, groups, passes))
+
+
+def _check(case, passes, dtype, seed=7):
+    x_shape, w_shape, stride, padding, dilation, groups = case
+    rng = np.random.default_rng(seed)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    gy = rng.standard_normal(_torch_reference(x, w, None, stride, padding, dilation, groups).shape)
+    refs = _torch_reference(x, w, gy, stride, padding, dilation, groups)
+    cast = [a.astype(dtype) for a in (x, w, gy)]
+    for ours, ref in zip(_ours(*cast, stride, padding, dilation, groups, PASSES[passes]()), refs):
+        assert ours.shape == ref.shape and ours.dtype == dtype
+        bound = 1e-12 if dtype == np.float64 else 2e-5
+        assert np.abs(ours - ref).max() <= bound * max(1.0, np.abs(ref).max())
+
+
+@pytest.mark.parametrize("chunks", ("one", "several"))
+@pytest.mark.parametrize("dtype", (np.float32, np.float64))
+@pytest.mark.parametrize("passes", PASSES)
+@pytest.mark.parametrize("case", IM2COL_CASES, ids=_ids)
+def test_im2col_weight_gradient_both_orientations_match_torch(monkeypatch, mode, passes, dtype, chunks, case):
+    """Forced through im2col, whole batches or (a tiny chunk cap) one sample a chunk, whose products add up."""
+    if chunks == "several":
+        monkeypatch.setattr(conv_choice, "IM2COL_CHUNK_BYTES", 1)
+    mode("im2col")
+    _check(case, passes, dtype)
+
+
+def test_im2col_cases_cover_both_orientations_and_layouts():
+    def kind(case):
+        x_shape, w_shape, stride, padding, dilation, groups = case
+        out = tuple((x_shape[2 + a] + 2 * padding - dilation * (w_shape[2 + a] - 1) - 1) // stride + 1 for a in (0, 1))
+        return (w_shape[0] // groups <= conv_im2col.COLUMNS_LEFT_MAX_CHANNELS,
+                conv_im2col.is_wide(w_shape, out, groups))
+    assert {kind(c) for c in IM2COL_CASES} == {(True, False), (True, True), (False, True), (False, False)}
+
+
+@pytest.mark.parametrize("kwargs", [dict(padding=1), dict(stride=2, padding=1, groups=2), dict(padding=2, dilation=2)])
+def test_im2col_gradcheck(device, mode, kwargs):
+    mode("im2col")
+    x, w, b = rand((2, 4, 7, 5), seed=1), rand((3 * kwargs.get("groups", 1), 4 // kwargs.get("groups", 1), 3, 3),
+                                               seed=2), rand((3 * kwargs.get("groups", 1),), seed=3)
+    check_gradcheck(lambda x, w, b: F.conv2d(x, w, b, **kwargs), [x, w, b], device=device)
