@@ -18,6 +18,7 @@ from ..input_spec import channels_spec
 from ..layer import Layer
 from ..layer_config import keras_forms
 from .bias_add import add_bias, fused_bias
+from .lora import LoraMixin, LoraWeight
 
 
 def _pair(value, name, layer):
@@ -80,17 +81,23 @@ def check_strides_dilation(name, strides, dilation_rate):
                          "with the dilation (and pool afterwards), or dilation_rate=1")
 
 
-class Conv2D(Layer):
-    """2-D convolution: `filters` kernels of `kernel_size`, kernel shape (kh, kw, in_channels / groups, filters)."""
+class Conv2D(LoraMixin, Layer):
+    """2-D convolution: `filters` kernels of `kernel_size`, kernel shape (kh, kw, in_channels / groups, filters);
+    LoRA with lora_rank= (and lora_alpha=) or enable_lora, as Keras's BaseConv (lora.py)."""
     _init_input_spec = {"min_ndim": 4}
 
     _one_input = _array_input = True
+
+    kernel = LoraWeight("kernel", "lora_kernel_a", "lora_kernel_b")
+    _keras_order = ("kernel", "bias")
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
                  dilation_rate=(1, 1), groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
+        lora_rank, lora_alpha = kwargs.pop("lora_rank", None), kwargs.pop("lora_alpha", None)   # Keras's **kwargs
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self._init_lora(lora_rank, lora_alpha)
         self.filters, self.groups, self.use_bias = int(filters), int(groups), use_bias
         if self.filters <= 0:
             raise ValueError(f"{type(self).__name__}: filters must be a positive integer (the number of output "
@@ -126,6 +133,12 @@ class Conv2D(Layer):
         self.bias = (self.add_weight((self.filters,), self.bias_initializer, regularizer=self.bias_regularizer,
                                      constraint=self.bias_constraint, name="bias") if self.use_bias else None)
         self.input_spec = channels_spec(self, input_shape, channels)
+        self._build_lora()
+
+    @property
+    def _kernel(self):
+        """The stored kernel (without the LoRA update)."""
+        return self.__dict__["kernel"]
 
     def call(self, inputs):
         axis = -1 if self.data_format == "channels_last" else 1
@@ -171,10 +184,10 @@ class Conv2D(Layer):
     def get_config(self):
         """Keras's BaseConv config: the sizes as tuples, data_format resolved, and the activation,
         initializers, regularizers (activity_regularizer included) and constraints in Keras's forms."""
-        return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,
-                "strides": self.strides, "padding": self.padding, "data_format": self.data_format,
-                "dilation_rate": self.dilation_rate, "groups": self.groups,
-                **kernel_options(self)}
+        return self._lora_config({**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,
+                                  "strides": self.strides, "padding": self.padding, "data_format": self.data_format,
+                                  "dilation_rate": self.dilation_rate, "groups": self.groups,
+                                  **kernel_options(self)})
 
     def _window(self):
         """(kernel_size, strides, dilation_rate) of the 2-D convolution that computes this layer."""

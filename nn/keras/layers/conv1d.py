@@ -63,6 +63,7 @@ class Conv1D(Conv2D):
         self.bias = (self.add_weight((self.filters,), self.bias_initializer, regularizer=self.bias_regularizer,
                                      constraint=self.bias_constraint, name="bias") if self.use_bias else None)
         self.input_spec = channels_spec(self, input_shape, channels)
+        self._build_lora()
 
     def call(self, inputs):
         # as Keras's Conv1D.call: ops.conv itself, so an overridden convolution_op is not used (Conv2D/3D's is)

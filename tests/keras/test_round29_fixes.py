@@ -1,0 +1,73 @@
+"""Regression tests for the bugs found by the twenty-ninth round of ported Keras programs
+(tests/keras/test_keras_programs_round29.py), each compared with real Keras 3 (torch backend) where Keras runs it."""
+import numpy as np
+import pytest
+
+from .oracle import fresh_sessions
+
+CONVS = [("Conv1D", (None, 6, 2)), ("Conv2D", (None, 5, 5, 2)), ("Conv3D", (None, 4, 4, 4, 2))]
+
+
+def _fill(K, layer, seed):
+    rng = np.random.default_rng(seed)
+    for w in layer.weights:
+        w.assign(rng.normal(size=tuple(w.shape)).astype("float32"))
+
+
+def _numpy(K, value):
+    return np.asarray(K.ops.convert_to_numpy(value), "float64")
+
+
+@pytest.mark.parametrize("name,shape", CONVS, ids=[n for n, _ in CONVS])
+def test_conv_layers_take_lora(name, shape):
+    """Keras's Conv1D/2D/3D take `lora_rank=`/`lora_alpha=` and `enable_lora` (deepgrad refused the keyword and
+    had no enable_lora): the same weights, trainable flags, config, merged kernel, outputs and stored variables."""
+    theirs, ours = fresh_sessions()
+    seen = []
+    for K in (theirs, ours):
+        layer = getattr(K.layers, name)(3, 2, padding="same", lora_rank=2, lora_alpha=5.0, name="c")
+        layer.build(shape)
+        _fill(K, layer, 7)
+        x = np.random.default_rng(8).normal(size=(2,) + shape[1:]).astype("float32")
+        store = {}
+        layer.save_own_variables(store)
+        config = layer.get_config()
+        seen.append(dict(weights=[(w.path, tuple(w.shape), w.trainable) for w in layer.weights],
+                         config=(config["lora_rank"], config["lora_alpha"]), out=_numpy(K, layer(x)),
+                         kernel=_numpy(K, layer.kernel), stored=_numpy(K, store["0"]), keys=sorted(store)))
+    assert seen[1]["weights"] == seen[0]["weights"]
+    assert seen[1]["config"] == seen[0]["config"] and seen[1]["keys"] == seen[0]["keys"]
+    for key in ("out", "kernel", "stored"):
+        np.testing.assert_allclose(seen[1][key], seen[0][key], rtol=1e-5, atol=1e-5)
+
+
+def test_conv_lora_trains_only_the_adapters_and_saves_merged(tmp_path):
+    """A Conv2D with `enable_lora` trains A, B and the bias (its kernel stays), and `.keras` / `save_weights`
+    store the merged kernel so that a plain model loads it, as Keras."""
+    theirs, ours = fresh_sessions()
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(8, 6, 6, 2)).astype("float32")
+    y = rng.normal(size=(8, 1)).astype("float32")
+    seen = []
+    for K in (theirs, ours):
+        def make():
+            return K.Sequential([K.Input((6, 6, 2)), K.layers.Conv2D(4, 3, name="c"),
+                                 K.layers.GlobalAveragePooling2D(), K.layers.Dense(1, name="d")])
+        model = make()
+        _fill(K, model, 1)
+        model.get_layer("c").enable_lora(2)
+        _fill(K, model.get_layer("c"), 2)
+        before = _numpy(K, model.get_layer("c")._kernel)
+        model.compile(K.optimizers.SGD(0.01), "mse")
+        losses = model.fit(x, y, epochs=2, batch_size=4, verbose=0, shuffle=False).history["loss"]
+        path = str(tmp_path / f"{K.__name__}.weights.h5")
+        model.save_weights(path)
+        plain = make()
+        plain.load_weights(path)
+        seen.append(dict(losses=losses, kept=np.array_equal(before, _numpy(K, model.get_layer("c")._kernel)),
+                         trainable=[w.path for w in model.trainable_weights], out=_numpy(K, model.predict(x, verbose=0)),
+                         plain=_numpy(K, plain.predict(x, verbose=0))))
+    assert seen[1]["trainable"] == seen[0]["trainable"] and seen[1]["kept"] and seen[0]["kept"]
+    np.testing.assert_allclose(seen[1]["losses"], seen[0]["losses"], rtol=1e-4)
+    np.testing.assert_allclose(seen[1]["out"], seen[0]["out"], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(seen[1]["plain"], seen[1]["out"], rtol=1e-5, atol=1e-6)
