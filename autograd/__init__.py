@@ -7,12 +7,9 @@
 """
 import sys as _sys
 import types as _types
-import warnings as _warnings
 
-# PyTorch computes log(0) = -inf, 1/0 = inf, 0 * inf = nan without a word; NumPy's kernels, which deepgrad's
-# ops call, warn for each. Silence NumPy's floating-point warnings raised inside deepgrad's own modules only
-# (a warning is attributed to the module that called NumPy), so a user's own NumPy code warns as before.
-_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"(autograd|backends|nn)(\.|$)")
+from .numpy_warnings import quiet_numpy as _quiet_numpy
+_quiet_numpy()   # NumPy's floating-point warnings, raised inside deepgrad's modules, ignored (PyTorch is silent)
 from backends import DeviceError, available as available_devices
 from backends import get_default_device, is_device, set_default_device
 from backends.threads import get_num_threads, set_num_threads

@@ -11,6 +11,7 @@ from backends.torch_stream import draw_dtype, memory_order
 from . import capture, half_forms, type_objects, unsigned_limits
 from .grad_mode import make_inference, state as grad_state
 from .linspace_steps import linspace_values
+from .numpy_warnings import quiet_numpy
 from .bf16_dtype import from_torch_bf16
 from .errors import ArgumentKindError, ArgumentRangeError, ShapeError, UnsupportedDtypeError
 from .int_fit import fitted
@@ -81,6 +82,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of data, as torch.tensor (NumPy arrays keep their dtype; Python floats
     and lists of them become the default float dtype, float32 unless set_default_dtype changed it).
     `as_tensor` and `from_numpy` share a NumPy array's memory instead."""
+    quiet_numpy()   # again, in case a warnings.catch_warnings dropped the filter (pytest: every test)
     check_dtype_arg("tensor", dtype)
     if not isinstance(data, (Tensor, np.ndarray, list, tuple, float, int)):
         bf16 = from_torch_bf16(data)   # a torch.bfloat16 tensor, whose numpy() refuses

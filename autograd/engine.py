@@ -17,6 +17,7 @@ from .creation import zeros_like
 from .errors import ArgumentTypeError, DtypeError, GraphError, OutOfMemoryError, ShapeError
 from .function import AccumulateGrad, Function, _check_finite, next_sequence_nr
 from .graph_edges import GradientEdge
+from .numpy_warnings import quiet_numpy
 from .grad_mode import enable_grad, state
 from .hooks import (ACCUMULATE_POST, ACCUMULATE_PRE, RETAIN_KEY, run_accumulator_hooks, run_hooks,
                     run_post_accumulate_hooks)
@@ -75,6 +76,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     """Backpropagate from `roots` (tensors) seeded with `grads`; accumulate into leaves or capture `inputs`
     (partial: their partial derivatives, as if each were independent of the others: no path runs through one
     input to reach another)."""
+    quiet_numpy()   # again, in case a warnings.catch_warnings dropped the filter (pytest: every test)
     if len(grads) < len(roots):   # zip would drop the roots past the gradients without a word (extra gradients
         # are dropped, as PyTorch's)
         raise GraphError(f"got {len(roots)} tensors and {len(grads)} gradients: backward / grad was given "

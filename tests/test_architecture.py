@@ -14,6 +14,7 @@ PACKAGES = ("backends", "autograd", "nn")
 # autograd's floors: a module imports only from floors below its own (ops may also import sibling ops)
 AUTOGRAD_FLOORS = {
     "autograd.complex_forms": -1,
+    "autograd.numpy_warnings": -4,   # the filter that keeps NumPy's floating-point warnings out of the ops
     "autograd.unsigned_limits": -1,   # PyTorch's refusals on uint16/32/64, read by dtypes and Function.apply
     # bfloat16 (optional ml_dtypes): the dtype at the very bottom; its float32 forms of ops, read by Function.apply
     "autograd.bf16_dtype": -2, "autograd.half_forms": -1.5,

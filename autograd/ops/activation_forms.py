@@ -140,10 +140,34 @@ class Hardshrink(_Shrink):
 
 
 class Softshrink(_Shrink):
-    @staticmethod
-    def shrunk(ctx, x, lambd):
-        """x moved lambd towards 0, 0 within [-lambd, lambd] (NaN stays NaN)."""
-        return x - ctx.xp.clip(x, -lambd, lambd)
+    # a 16-bit input arrives as it is, computed in float32 here: its half form would hand over a packed float32 copy
+    # and lose the strides that decide the zeros' signs
+    half_native = True
+
+    def forward(ctx, x, lambd):
+        wide = x.astype(np.float32) if ctx.xp is np and x.dtype.itemsize == 2 else x
+        ctx.save_for_backward((wide < -lambd) | (wide > lambd))
+        out = wide - ctx.xp.clip(wide, -lambd, lambd)   # x moved lambd towards 0, 0 within the band, NaN as NaN
+        if ctx.xp is np and out.size:
+            _sign_scalar_zeros(x, wide, out, lambd)
+        return out if out.dtype == x.dtype else out.astype(x.dtype)
+
+
+def _sign_scalar_zeros(x, wide, out, lambd):
+    """Give the zeros of softshrink's `out` the sign PyTorch's CPU kernel gives them: it runs a contiguous inner
+    loop one 64-byte vector at a time (0. inside the band) and the elements left after the last whole vector, or
+    every element of a strided loop, one by one as x * 0 (-0. for a negative x). `wide` is x in float32 or x."""
+    block = 64 // x.itemsize
+    if x.flags.c_contiguous or x.flags.f_contiguous:   # one loop over the whole memory
+        scalar = np.zeros(x.size, bool)
+        scalar[x.size // block * block:] = True
+        scalar = scalar.reshape(x.shape, order="C" if x.flags.c_contiguous else "F")
+    elif x.strides[-1] == x.itemsize:   # contiguous rows: one loop each
+        scalar = np.zeros(x.shape, bool)
+        scalar[..., x.shape[-1] // block * block:] = True
+    else:
+        scalar = True
+    np.copyto(out, wide * 0, where=scalar & (wide >= -lambd) & (wide <= lambd))
 
 
 def hardshrink(input, lambd=0.5):

@@ -15,9 +15,26 @@ from ..tensor import Tensor
 DUAL = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
 
 
+class _QuietFFT:
+    """numpy.fft's transforms with NumPy's floating-point warnings off: they warn from numpy.fft's own Python
+    module (an inf or NaN input, a float32 overflow), where autograd's filter does not reach, and PyTorch's
+    transforms are silent. A transform's cost dwarfs the errstate."""
+
+    def __getattr__(self, name):
+        transform = getattr(np.fft, name)
+
+        def quiet(*args, **kwargs):
+            with np.errstate(all="ignore"):
+                return transform(*args, **kwargs)
+        return quiet
+
+
+_QUIET_FFT = _QuietFFT()
+
+
 def _fft(xp):
-    """The array module's fft namespace (numpy.fft or cupy.fft)."""
-    return xp.fft
+    """The array module's fft namespace (numpy.fft, its warnings off, or cupy.fft)."""
+    return _QUIET_FFT if xp is np else xp.fft
 
 
 class FFTn(Function):

@@ -48,7 +48,7 @@ def histc(input, bins=100, min=0, max=0):
     bins = _bins(op, bins)
     low, high = float(min), float(max)
     if low == high and input.numel():
-        low, high = float(input.min()), float(input.max())
+        low, high = float(input.detach().min()), float(input.detach().max())   # no requires_grad warning
     if low == high:
         low, high = low - 1, high + 1
     if not (np.isfinite(low) and np.isfinite(high)):
@@ -106,7 +106,7 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
         if range is not None:
             low, high = (float(v) for v in range)
         elif input.numel():
-            low, high = float(input.min()), float(input.max())
+            low, high = float(input.detach().min()), float(input.detach().max())   # no requires_grad warning
         else:
             low, high = 0.0, 1.0
         if not (np.isfinite(low) and np.isfinite(high)):

@@ -4,6 +4,7 @@ import numpy as np
 
 from ..function import Function
 from ..shown_nodes import own_shown_pairs
+from .reduction import array_mean, array_sum
 from .torch_cascade_sum import cascade_sum
 
 #: what cross_entropy's fused node shows as next_functions: PyTorch's log_softmax node over the logits' edge
@@ -127,9 +128,8 @@ class MseLoss(Function):
         if reduction == "none":
             return square
         if reduction == "sum":
-            return square.sum()
-        with np.errstate(invalid="ignore", divide="ignore"):   # an empty input's mean is NaN, as PyTorch's
-            return square.mean() if square.size else square.sum() / square.dtype.type(0)
+            return array_sum(square, None)
+        return array_mean(square, None)   # an empty input's mean is NaN, quietly, as PyTorch's
 
     def backward(ctx, gy):
         # from the saved inputs through ctx.xp, so that a create_graph backward records these ops

@@ -4,6 +4,7 @@ Signatures are PyTorch's (`dim`, `keepdim`; `max(dim)` returns `(values, indices
 default); NumPy's `axis`/`keepdims`/`ddof` spellings are accepted too.
 """
 import builtins
+import math
 
 import numpy as np
 
@@ -69,6 +70,31 @@ def _dense(out):
     return out if out.flags.c_contiguous else out.copy()
 
 
+def array_sum(x, axes, keepdims=False, dtype=None):
+    """The sum of array `x` over `axes`. On NumPy arrays it calls NumPy's add ufunc from here: `ndarray.sum` runs
+    through NumPy's own Python module, whose overflow RuntimeWarning autograd's filter would not see (PyTorch
+    prints nothing); the direct call also skips that module's frame."""
+    if type(x) is np.ndarray:
+        return np.add.reduce(x, axis=axes, dtype=dtype, keepdims=keepdims)
+    return x.sum(axis=axes, keepdims=keepdims, dtype=dtype)
+
+
+def array_mean(x, axes, keepdims=False):
+    """`x.mean(axis=axes, keepdims=keepdims)` of an array, with NumPy's rounding (float16 summed in float32) but
+    its warnings (overflow, the mean of nothing) raised from deepgrad's module, as array_sum."""
+    if type(x) is not np.ndarray:
+        return x.mean(axis=axes, keepdims=keepdims)
+    half = x.dtype == np.float16
+    dtype = np.float32 if half else np.float64 if x.dtype.kind in "biu" else None
+    total = np.add.reduce(x, axis=axes, dtype=dtype, keepdims=keepdims)
+    count = np.intp(x.size if axes is None or len(axes) == x.ndim else math.prod([x.shape[a] for a in axes]))
+    if type(total) is np.ndarray:   # divided as NumPy's mean does (by an intp, so float32 goes through float64)
+        out = np.true_divide(total, count, out=total, casting="unsafe")
+    else:
+        out = total.dtype.type(total / count)
+    return out.astype(np.float16) if half else out
+
+
 def _expand(g, shape, axes, keepdims):
     """Reshape a reduced gradient so that it broadcasts against the input of shape `shape`."""
     if keepdims or not axes:
@@ -100,7 +126,7 @@ class Mean(Function):
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
         ctx.count = int(np.prod([x.shape[a] for a in ctx.axes])) if ctx.axes else 1
-        return _dense(x.mean(axis=ctx.axes, keepdims=keepdims))
+        return _dense(array_mean(x, ctx.axes, keepdims))
 
     def backward(ctx, gy):
         g = _expand(gy, ctx.shape, ctx.axes, ctx.keepdims) / builtins.max(ctx.count, 1)
@@ -134,11 +160,10 @@ class Var(Function):
     def forward(ctx, x, axis=None, ddof=0, keepdims=False, whole=False):
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
-        mean = x.mean(axis=ctx.axes, keepdims=True)
-        centered = x - mean
+        centered = x - array_mean(x, ctx.axes, True)
         _spread(ctx, x, whole, ddof)
         ctx.save_for_backward(x)
-        return _dense((centered * centered).sum(axis=ctx.axes, keepdims=keepdims) / ctx.denom)
+        return _dense(array_sum(centered * centered, ctx.axes, keepdims) / ctx.denom)
 
     def backward(ctx, gy):
         x = ctx.saved_tensors[0]
@@ -156,9 +181,9 @@ class Std(Function):
         xp = ctx.xp
         ctx.axes = _axes(axis, x.ndim)
         ctx.keepdims = keepdims
-        centered = x - x.mean(axis=ctx.axes, keepdims=True)
+        centered = x - array_mean(x, ctx.axes, True)
         _spread(ctx, x, whole, ddof)
-        out = _dense(xp.sqrt((centered * centered).sum(axis=ctx.axes, keepdims=keepdims) / ctx.denom))
+        out = _dense(xp.sqrt(array_sum(centered * centered, ctx.axes, keepdims) / ctx.denom))
         ctx.save_for_backward(x, out)  # the returned array itself, so create_graph can differentiate through it
         return out
 
@@ -172,6 +197,31 @@ class Std(Function):
             return _degenerate_var_grad(ctx, xp.where(out == 0, 0, g / (out * 2)), centered)
         safe = xp.where(out == 0, 1, out * ctx.denom)
         return xp.where(out == 0, 0, g * centered / safe)
+
+
+def _inner_extent(shape, axes):
+    """How many elements PyTorch's kernel walks in its innermost loop: the trailing dims that are all reduced or
+    all kept (size-1 dims aside) merge into one."""
+    inner, reduced = 1, None
+    for d in reversed(range(len(shape))):
+        if shape[d] == 1:
+            continue
+        if reduced is None:
+            reduced = d in axes
+        elif (d in axes) != reduced:
+            break
+        inner *= shape[d]
+    return inner
+
+
+def _first_zero(x, axes, out):
+    """`out` (amax/amin of x over `axes`, kept dims) with each zero result signed as the first zero along `axes`:
+    -0. and 0. compare equal, and PyTorch's CPU kernel keeps the first of tied extremes when its inner loop is under
+    32 elements (its scalar loop), where NumPy's reduction keeps the last."""
+    kept = [a for a in range(x.ndim) if a not in axes]
+    rows = x.transpose(kept + list(axes)).reshape(out.size, -1)
+    first = rows[np.arange(out.size), (rows == 0).argmax(axis=1)].reshape(out.shape)
+    return np.where(out == 0, first, out)
 
 
 class Extremum(Function):
@@ -190,6 +240,9 @@ class Extremum(Function):
                              "has no value")
         ctx.keepdims = keepdims
         out = _dense((x.max if largest else x.min)(axis=ctx.axes, keepdims=True))
+        if not whole and ctx.xp is np and x.dtype.kind == "f" and x.ndim and np.count_nonzero(out) < out.size \
+                and _inner_extent(x.shape, ctx.axes) < 32:
+            out = _first_zero(x, ctx.axes, out)
         ctx.save_for_backward(x, out)
         return out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if i not in ctx.axes])
 
@@ -238,7 +291,8 @@ class Prod(Function):
         if half is not None and x.size:   # PyTorch's kernel rounds each multiplication (ops/torch_half_prod.py)
             out = torch_half_prod(x, ctx.axes, keepdims, half)
         else:
-            out = _dense(x.prod(axis=ctx.axes, keepdims=keepdims, dtype=dtype))
+            out = _dense(x.prod(axis=ctx.axes, keepdims=keepdims, dtype=dtype) if ctx.xp is not np else
+                         np.multiply.reduce(x, axis=ctx.axes, dtype=dtype, keepdims=keepdims))   # as array_sum
         ctx.save_for_backward(x, out)
         return out
 
@@ -268,8 +322,8 @@ class Prod(Function):
         moved = x.transpose(perm)
         flat = moved.reshape(moved.shape[:len(keep)] + (-1,))
         ones = xp.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
-        left = xp.cumprod(xp.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
-        right = xp.flip(xp.cumprod(xp.concatenate([ones, xp.flip(flat, -1)[..., :-1]], axis=-1), axis=-1), -1)
+        left = xp.concatenate([ones, flat[..., :-1]], axis=-1).cumprod(axis=-1)   # the method: see scan.Cumsum
+        right = xp.flip(xp.concatenate([ones, xp.flip(flat, -1)[..., :-1]], axis=-1).cumprod(axis=-1), -1)
         half = _half_input(ctx)
         if half is not None:   # PyTorch's cumprods (kept in float32) are rounded to the 16-bit dtype, and their product
             left, right = (a.astype(half).astype(a.dtype) for a in (left, right))

@@ -8,17 +8,32 @@ from .dims import check_tensor, normalize, required_dim
 from .dtype_args import check_dtype_arg
 
 
+#: what PyTorch's CPU scan kernels accumulate a dtype in (its acc_type), rounding once at the end
+_WIDE = {np.dtype(np.float32): np.float64, np.dtype(np.complex64): np.complex128}
+
+
+def _running(ctx, a, method, dim):
+    """The running sum or product (`method`: "cumsum" or "cumprod") of array `a` along `dim`, accumulated as
+    PyTorch's CPU kernel does: float32 in float64 and rounded once (a float32 running sum of 100,000 normal values
+    differed from PyTorch's in 99.6% of its elements); a 16-bit input, here in float32, in float32; ints in their
+    own dtype (NumPy would widen int8..int32 to int64). The array's method, not xp.cumsum: NumPy's module function
+    warns of an overflow from its own Python frame, where autograd's filter does not silence it."""
+    dtype = a.dtype
+    wide = _WIDE.get(dtype) if ctx.xp is np and not getattr(ctx, "half_in", None) else None
+    out = getattr(a, method)(axis=dim, dtype=wide or dtype)
+    return out.astype(dtype) if wide else out
+
+
 class Cumsum(Function):
     def forward(ctx, x, dim):
         ctx.dim = dim
-        # dtype=x.dtype: NumPy widens int8..int32 sums to int64, PyTorch keeps the dtype the caller asked for
-        return ctx.xp.ascontiguousarray(ctx.xp.cumsum(x, axis=dim, dtype=x.dtype))   # contiguous, as PyTorch's
+        return ctx.xp.ascontiguousarray(_running(ctx, x, "cumsum", dim))   # contiguous, as PyTorch's
 
     def backward(ctx, gy):
         if isinstance(gy, Tensor):   # create_graph: the reversed running sum, recorded
             return gy.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim), None
         xp = ctx.xp
-        return xp.flip(xp.cumsum(xp.flip(gy, ctx.dim), axis=ctx.dim), ctx.dim), None
+        return xp.flip(_running(ctx, xp.flip(gy, ctx.dim), "cumsum", ctx.dim), ctx.dim), None
 
 
 class Cumprod(Function):
@@ -26,7 +41,7 @@ class Cumprod(Function):
 
     def forward(ctx, x, dim):
         ctx.dim = dim
-        out = ctx.xp.ascontiguousarray(ctx.xp.cumprod(x, axis=dim, dtype=x.dtype))   # contiguous as PyTorch's
+        out = ctx.xp.ascontiguousarray(_running(ctx, x, "cumprod", dim))   # contiguous as PyTorch's
         ctx.save_for_backward(x, out)
         return out
 
@@ -43,12 +58,12 @@ class Cumprod(Function):
         is_zero = mx == 0
         if not is_zero.any():
             return xp.moveaxis(_reversed_cumsum(xp, w) / mx, -1, ctx.dim), None
-        count = xp.cumsum(is_zero, axis=-1)
+        count = is_zero.cumsum(axis=-1)
         before = count == 0
         grad = ctx.select(before, _reversed_cumsum(xp, ctx.select(before, w, 0)) / ctx.select(before, mx, 1), 0)
         between = count == 1
         first = is_zero & between
-        skipped = xp.cumprod(ctx.select(between & ~first, mx, 1), axis=-1)   # prod of x_j for z1 < j <= k
+        skipped = ctx.select(between & ~first, mx, 1).cumprod(axis=-1)   # prod of x_j for z1 < j <= k
         total = (skipped * ctx.select(between, g, 0)).sum(axis=-1, keepdims=True)
         exclusive = xp.concatenate([xp.ones_like(mo[..., :1]), mo[..., :-1]], axis=-1)   # prod of x_j, j < z1
         grad = ctx.select(first, total * exclusive, grad)
@@ -57,7 +72,7 @@ class Cumprod(Function):
 
 def _reversed_cumsum(xp, a):
     """Sums of each entry and those after it along the last axis."""
-    return xp.flip(xp.cumsum(xp.flip(a, -1), axis=-1), -1)
+    return xp.flip(xp.flip(a, -1).cumsum(axis=-1), -1)   # the method: see Cumsum
 
 
 def _scan(op, cls, input, dim, dtype):
