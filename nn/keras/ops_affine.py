@@ -43,7 +43,8 @@ def _corners(coordinate, order):
 def affine_transform(images, transform, interpolation="bilinear", fill_mode="constant", fill_value=0,
                      data_format=None):
     """Images (N, H, W, C) or (H, W, C) warped by `transform` (8 numbers [a0, a1, a2, b0, b1, b2, c0, c1], or one
-    row per image) that maps output to input coordinates; c0 and c1 (projective terms) must be 0. Points outside
+    row per image) that maps output to input coordinates; c0 and c1 shift channel k by k * (c1, c0), as on Keras's
+    torch backend (its docs say they count as 0 off TensorFlow; they are not projective there). Points outside
     the input take `fill_value` ('constant') or the fill mode's pixel ('nearest', 'wrap', 'mirror', 'reflect').
     Bilinear sampling is differentiable in the images and the transform; nearest only in the images."""
     if interpolation not in ("bilinear", "nearest"):
@@ -58,15 +59,20 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     if matrix.ndim != 2 or matrix.shape[1] != 8 or matrix.shape[0] not in (1, x.shape[0]):
         raise ShapeError(f"keras.ops.image.affine_transform: transform must be (8,) or (batch, 8), got shape "
                          f"{tuple(_t(transform).shape)} for {x.shape[0]} images")
-    if np.any(matrix.detach().numpy()[:, 6:] != 0):
-        raise ValueError("keras.ops.image.affine_transform: projective transforms (c0, c1 not 0) are not "
-                         "supported; pass an affine transform")
     n, h, w, c = x.shape
     rows, cols = (ag.tensor(a.astype(matrix.dtype)) for a in np.meshgrid(np.arange(h), np.arange(w), indexing="ij"))
-    a0, a1, a2, b0, b1, b2 = (matrix[:, k].reshape(-1, 1, 1) for k in range(6))
-    # summed in Keras's order, so that nearest-neighbour ties round the same way
-    src_x, src_y = (rows * a1 + cols * a0) + a2, (rows * b1 + cols * b0) + b2
-    return image_restore(warp(x, src_x, src_y, interpolation, fill_mode, fill_value), how)
+    a0, a1, a2, b0, b1, b2, c0, c1 = (matrix[:, k].reshape(-1, 1, 1) for k in range(8))
+    if not np.any(matrix.detach().numpy()[:, 6:] != 0):
+        # summed in Keras's order, so that nearest-neighbour ties round the same way
+        src_x, src_y = (rows * a1 + cols * a0) + a2, (rows * b1 + cols * b0) + b2
+        return image_restore(warp(x, src_x, src_y, interpolation, fill_mode, fill_value), how)
+    # Keras's torch backend multiplies c0 and c1 by the channel index (its coordinate grid spans the channel axis
+    # too) instead of dividing by c0 x + c1 y + 1 as TensorFlow does: channel k is sampled k * (c1, c0) away
+    planes = []
+    for k in range(c):
+        src_x, src_y = (rows * a1 + cols * a0 + c1 * k) + a2, (rows * b1 + cols * b0 + c0 * k) + b2
+        planes.append(warp(x[..., k:k + 1], src_x, src_y, interpolation, fill_mode, fill_value))
+    return image_restore(ag.cat(planes, -1), how)
 
 
 def warp(x, src_x, src_y, interpolation, fill_mode="constant", fill_value=0):

@@ -71,3 +71,20 @@ def test_conv_lora_trains_only_the_adapters_and_saves_merged(tmp_path):
     np.testing.assert_allclose(seen[1]["losses"], seen[0]["losses"], rtol=1e-4)
     np.testing.assert_allclose(seen[1]["out"], seen[0]["out"], rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(seen[1]["plain"], seen[1]["out"], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("interpolation,fill_mode,data_format", [
+    ("bilinear", "constant", "channels_last"), ("nearest", "wrap", "channels_last"),
+    ("bilinear", "reflect", "channels_first")])
+def test_affine_transform_with_c0_c1_as_keras_torch_backend(interpolation, fill_mode, data_format):
+    """`ops.image.affine_transform` with nonzero c0, c1 (the projective slots) runs as on Keras's torch backend,
+    which shifts channel k by k * (c1, c0); deepgrad refused such transforms with a ValueError."""
+    theirs, ours = fresh_sessions()
+    rng = np.random.default_rng(3)
+    shape = (2, 6, 7, 3) if data_format == "channels_last" else (2, 3, 6, 7)
+    x = rng.uniform(size=shape).astype("float32")
+    t = np.array([[0.9, 0.2, 0.5, -0.1, 1.1, 0.3, 0.4, -0.3], [1.0, 0, 0, 0, 1.0, 0, 0.7, 1.3]], "float32")
+    out = [_numpy(K, K.ops.image.affine_transform(x, t, interpolation=interpolation, fill_mode=fill_mode,
+                                                  fill_value=0.5, data_format=data_format))
+           for K in (theirs, ours)]
+    np.testing.assert_allclose(out[1], out[0], rtol=1e-5, atol=1e-5)
