@@ -159,3 +159,30 @@ def test_other_runtime_warnings_of_ours_still_show():
         exec(compile("import warnings\nwarnings.warn('deepgrad could not register', RuntimeWarning)", "x", "exec"),
              {"__name__": "autograd.interop.einops_hook"})
     assert [str(w.message) for w in seen] == ["deepgrad could not register"]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16", "float64", "complex64"])
+@pytest.mark.parametrize("op", ["cumsum", "cumprod"])
+def test_running_sums_accumulate_as_pytorch(dtype, op):
+    """PyTorch's CPU scans accumulate float32 in float64 and round once; a float32 running sum of 100,000 values
+    differed in 99.6% of its elements before."""
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    n = 30000 if op == "cumsum" else 60
+    a = rng.standard_normal((2, n)).astype(np.float32)
+    if dtype == "complex64":
+        a = (a + 1j * rng.standard_normal((2, n))).astype(np.complex64)
+    if op == "cumprod":
+        a = a / np.abs(a) * rng.uniform(0.8, 1.25, a.shape).astype(np.float32)
+    w = rng.standard_normal(a.shape).astype(np.float32)
+    got = []
+    for lib in (torch, ag):
+        t = lib.tensor(a).to(getattr(lib, dtype)).requires_grad_()
+        out = getattr(t, op)(1)
+        backward = op == "cumsum" and dtype != "complex64"
+        if backward:
+            (out * lib.tensor(w).to(out.dtype)).sum().backward()
+        got.append([out.detach().to(lib.complex128).numpy()] + ([t.grad.to(lib.complex128).numpy()]
+                                                                  if backward else []))
+    for ours, theirs in zip(got[1], got[0]):
+        np.testing.assert_array_equal(ours, theirs)
