@@ -24,7 +24,10 @@ class OnnxGraph:
     def constant(self, array, hint="const"):
         """The name of an initializer holding `array` (a weight, a shape, a perm)."""
         name = self.fresh(hint)
-        self.initializers.append(self.onnx.numpy_helper.from_array(np.ascontiguousarray(array), name))
+        array = np.asarray(array)
+        # np.ascontiguousarray makes a 0-d array 1-d: a scalar constant would then turn a 0-d result into shape (1,)
+        array = np.ascontiguousarray(array) if array.ndim else array
+        self.initializers.append(self.onnx.numpy_helper.from_array(array, name))
         return name
 
     def op(self, op_type, inputs, hint, **attributes):

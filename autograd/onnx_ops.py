@@ -262,37 +262,6 @@ def vector_norm(g, args, kw):
     return [g.op(ops[float(order)], [_name(g, x), axes], "VectorNorm", keepdims=int(bool(keepdims)))]
 
 
-def get_item(g, args, kw):
-    x, index = args[0], args[1:]
-    if len(index) == 1 and isinstance(index[0], tuple):
-        index = index[0]
-    starts, ends, axes, steps, squeeze = [], [], [], [], []
-    axis = 0
-    for item in index:
-        if item is Ellipsis:   # the axes no other item names
-            axis += x.array.ndim - len([i for i in index if i is not Ellipsis])
-            continue
-        if isinstance(item, slice):
-            if item != slice(None):
-                start, stop, step = item.indices(x.array.shape[axis])
-                starts.append(start), ends.append(stop), axes.append(axis), steps.append(step)
-        elif isinstance(item, (int, np.integer)):
-            i = int(item) % x.array.shape[axis]
-            starts.append(i), ends.append(i + 1), axes.append(axis), steps.append(1)
-            squeeze.append(axis)
-        else:
-            _refuse("indexing", f"with {type(item).__name__} {item!r} (export writes ints and slices)")
-        axis += 1
-    name = _name(g, x)
-    if axes:
-        name = g.op("Slice", [name] + [g.constant(np.array(v, np.int64), k) for k, v in
-                                       (("starts", starts), ("ends", ends), ("axes", axes), ("steps", steps))],
-                    "GetItem")
-    if squeeze:
-        name = g.op("Squeeze", [name, g.constant(np.array(squeeze, np.int64), "axes")], "GetItem")
-    return [name]
-
-
 def attention(g, args, kw):
     q, k, v, mask, dropout_p, is_causal, scale = args[:7]
     if dropout_p:
@@ -353,10 +322,6 @@ def where(g, args, kw):
     return [g.op("Where", [_name(g, cond), _name(g, a, like), _name(g, b, like)], "Where")]
 
 
-def _not_equal(g, args, kw):
-    return [g.op("Not", [_binary("Equal")(g, args, kw)[0]], "Ne")]
-
-
 def _gelu(approximate):
     return _unary("Gelu", approximate=approximate)
 
@@ -370,8 +335,8 @@ CONVERTERS = {
     "AvgPool1d": avg_pool, "AvgPool2d": avg_pool, "AvgPool3d": avg_pool,
     "AdaptiveAvgPool1d": adaptive_avg_pool, "AdaptiveAvgPool2d": adaptive_avg_pool,
     "Reshape": reshape, "Transpose": transpose, "Concatenate": concatenate, "Stack": stack, "Split": split, "Unbind": unbind,
-    "Repeat": repeat, "GetItem": get_item, "Clone": _unary("Identity"),
-    "Mean": _reduce("ReduceMean"), "Sum": _reduce("ReduceSum"), "Extremum": extremum, "VectorNorm": vector_norm,
+    "Repeat": repeat, "Clone": _unary("Identity"),
+    "Extremum": extremum, "VectorNorm": vector_norm,
     "Add": _binary("Add"), "Sub": _binary("Sub"), "Mul": _binary("Mul"), "Div": _binary("Div"),
     "Pow": _binary("Pow"),
     "Neg": _unary("Neg"), "Abs": _unary("Abs"), "Exp": _unary("Exp"), "Log": _unary("Log"), "Sqrt": _unary("Sqrt"),
@@ -383,9 +348,5 @@ CONVERTERS = {
     "Softplus": softplus, "Hardsigmoid": _unary("HardSigmoid", alpha=1.0 / 6.0, beta=0.5),
     "Hardswish": _unary("HardSwish"), "Mish": _unary("Mish"), "Erf": _unary("Erf"),
     "BroadcastTo": broadcast_to, "Where": where,
-    # comparisons and logic (no gradient; autograd.ops.no_grad_op names them)
-    "Gt": _binary("Greater"), "Lt": _binary("Less"), "Ge": _binary("GreaterOrEqual"), "Le": _binary("LessOrEqual"),
-    "Eq": _binary("Equal"), "Ne": _not_equal, "LogicalNot": _unary("Not"), "LogicalAnd": _binary("And"),
-    "LogicalOr": _binary("Or"),
     "ScaledDotProductAttention": attention, "Resample": resample,
 }

@@ -5,15 +5,34 @@ import inspect
 
 import numpy as np
 
-from .capture import state as capture
+from .capture import CaptureError, state as capture
 from .grad_mode import no_grad
 from .jit.recorder import Recorder
 from .jit.refs import Const
 from .jit.tree import flatten, unflatten
-from . import onnx_dynamic
+from . import onnx_dynamic, onnx_index_ops, onnx_math_ops, onnx_ops
 from .onnx_graph import OnnxGraph
-from .onnx_ops import CONVERTERS, OnnxOpError, Value
+from .onnx_ops import OnnxOpError, Value
+from .ops.no_grad_op import NoGradOp
 from .tensor import Tensor, wrap_array
+
+
+#: Function class name -> converter, over every converter module
+CONVERTERS = {**onnx_ops.CONVERTERS, **onnx_math_ops.CONVERTERS, **onnx_index_ops.CONVERTERS}
+
+
+def _converter(cls):
+    """The converter of a recorded op (an op without a gradient by its recorded name: several share a class name
+    with differentiable ops, `//`'s 'div' beside Div), or a refusal naming it."""
+    if issubclass(cls, NoGradOp):
+        convert, name = onnx_index_ops.NO_GRAD_CONVERTERS.get(cls.op_name), cls.op_name
+    else:
+        convert, name = CONVERTERS.get(cls.__name__), cls.__name__
+    if convert is None:
+        raise OnnxOpError(f"autograd.onnx.export: no ONNX form here for the op {name} ({cls.__module__}); the ops "
+                          f"export writes are {sorted(CONVERTERS)} and, without a gradient, "
+                          f"{sorted(onnx_index_ops.NO_GRAD_CONVERTERS)}")
+    return convert
 
 
 def _flat_tensors(value, what):
@@ -46,6 +65,9 @@ def _record(model, args, kwargs):
     try:
         with no_grad():
             result = model(*args, **kwargs)
+    except CaptureError as error:   # the recorder's refusals are worded for ag.jit's compiled steps
+        raise OnnxOpError(f"autograd.onnx.export: the forward cannot be written as a fixed graph of ops "
+                          f"(export traces it with ag.jit's recorder, which says: {error})") from error
     finally:
         capture.recorder = None
     return rec, inputs, slots, result
@@ -120,10 +142,7 @@ def _write(onnx, rec, slots, input_names, shapes=None, dims=None):
             raise OnnxOpError(f"autograd.onnx.export: the forward {what.get(kind, 'does ' + kind)}; export "
                               "writes a forward of tensor ops only")
         _, cls, _ctx, args, kwargs, outs = entry[:6]
-        convert = CONVERTERS.get(cls.__name__)
-        if convert is None:
-            raise OnnxOpError(f"autograd.onnx.export: no ONNX form here for the op {cls.__name__} "
-                              f"({cls.__module__}); the ops export writes are {sorted(CONVERTERS)}")
+        convert = _converter(cls)
         if any(not isinstance(a, Const) and a in stale for a in args):
             raise OnnxOpError(f"autograd.onnx.export: {cls.__name__} reads a view of a tensor the forward changed "
                               "in place after making the view; export writes values, not shared memory: make "

@@ -87,7 +87,7 @@ AUTOGRAD_FLOORS = {
     "autograd.legacy_api": 7, "autograd.methods_legacy": 6.05, "autograd.fft": 7,
     # torch.onnx: export over the trace (ag.jit's recorder); the op converters and the graph builder import no floor
     "autograd.onnx": 7, "autograd.onnx_trace": 6.9, "autograd.onnx_dynamic": 6.4, "autograd.onnx_ops": 0,
-    "autograd.onnx_graph": 0,
+    "autograd.onnx_graph": 0, "autograd.onnx_math_ops": 0.5, "autograd.onnx_index_ops": 0.5,
     "autograd.atomic_file": 0,
     "autograd.multiprocessing": 0,
     # stft/istft and the window factories sit just under autograd.methods, which binds Tensor.stft/istft

@@ -848,7 +848,7 @@ def rounded_div(a, b, mode, differentiable=True):
         if integral:
             return xp.floor_divide(x, y) if mode == "floor" else xp.trunc(xp.true_divide(x, y)).astype(t.dtype)
         return _float_quotient(xp, x, y, mode)
-    return no_grad_op("div", compute, a, b)
+    return no_grad_op("div", compute, a, b, rounding_mode=mode)
 
 
 def _float_quotient(xp, x, y, mode):

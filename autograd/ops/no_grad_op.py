@@ -17,9 +17,10 @@ COMPLEX_SAFE = frozenset({"eq", "ne", "isnan", "isinf", "isfinite", "isclose", "
 
 
 class NoGradOp(Function):
-    """`compute(xp, *arrays)` on the arrays of the tensors given, as one op named `op_name`."""
+    """`compute(xp, *arrays)` on the arrays of the tensors given, as one op named `op_name`; `settings` (the op's
+    dim, k, mode...) are recorded with the call for readers of a trace (ONNX export) and not used here."""
 
-    def forward(ctx, *arrays, compute):
+    def forward(ctx, *arrays, compute, **settings):
         return compute(ctx.xp, *arrays)
 
 
@@ -31,12 +32,12 @@ def _op_class(name):
     return cls
 
 
-def no_grad_op(name, compute, *args):
-    """compute(xp, *arrays of args) as a Tensor with no gradient, recorded as op `name`; args are Tensors
-    or plain values (at least one Tensor, whose device the result takes)."""
+def no_grad_op(name, compute, *args, **settings):
+    """compute(xp, *arrays of args) as a Tensor with no gradient, recorded as op `name` with its `settings`;
+    args are Tensors or plain values (at least one Tensor, whose device the result takes)."""
     if not any(isinstance(a, Tensor) for a in args):
         raise TypeError(f"{name}: expects a Tensor argument")
     # inputs that need gradients go in detached (the same arrays, so a jit capture still finds them):
     # the op makes no graph node
     args = tuple(a.detach() if isinstance(a, Tensor) and a.requires_grad else a for a in args)
-    return _op_class(name).apply(*args, compute=compute)
+    return _op_class(name).apply(*args, compute=compute, **settings)

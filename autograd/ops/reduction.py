@@ -561,7 +561,7 @@ def _arg(x, dim, keepdim, op):
     def compute(xp, v):
         out = _dense(getattr(xp, op)(v, axis=dim, keepdims=keepdim).astype(np.int64))
         return out.reshape((1,) * ndim) if dim is None and keepdim else out
-    return no_grad_op(op, compute, x)
+    return no_grad_op(op, compute, x, dim=dim, keepdim=keepdim)
 
 
 @nested_dispatch
@@ -584,4 +584,4 @@ def _truth(op, input, dim, keepdim, axis, keepdims):
     def compute(xp, v):
         out = _dense(getattr(v, op)(axis=axes, keepdims=keepdim))
         return out.astype(np.uint8) if as_uint8 else out
-    return no_grad_op(op, compute, input)
+    return no_grad_op(op, compute, input, dim=axes, keepdim=keepdim)

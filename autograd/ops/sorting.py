@@ -18,7 +18,8 @@ TopkResult = return_type("topk", ["values", "indices"])
 
 def _order(x, dim, descending, stable):
     """int64 indices that sort `x` along `dim` (ties keep their order when stable), as a Tensor."""
-    return no_grad_op("argsort", lambda xp, data: _order_array(xp, data, dim, descending, stable), x)
+    return no_grad_op("argsort", lambda xp, data: _order_array(xp, data, dim, descending, stable), x, dim=dim,
+                      descending=descending, stable=stable)
 
 
 def _order_array(xp, data, dim, descending, stable):
@@ -90,7 +91,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
                               f"must be at most {n}")
     if input.ndim == 0:
         return TopkResult(input.clone(), argsort(input))
-    indices = no_grad_op("topk", lambda xp, data: _topk_order(xp, data, d, k, largest, sorted), input)
+    indices = no_grad_op("topk", lambda xp, data: _topk_order(xp, data, d, k, largest, sorted), input, k=k, dim=d,
+                         largest=largest, sorted=sorted)
     return TopkResult(named(take_along_axis(input, indices, d), "TopkBackward0"), indices)
 
 
