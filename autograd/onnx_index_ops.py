@@ -39,6 +39,8 @@ def get_item(g, args, kw):
     x, index = args[0], args[1:]
     if len(index) == 1 and isinstance(index[0], tuple):
         index = index[0]
+    if not isinstance(x, Value):   # a parameter or buffer read (nanoGPT's mask[:, :, :T, :T]): an initializer
+        x = Value(_name(g, x, hint="buffer"), np.asarray(x))
     items = _items(list(index), x.array.ndim)
     starts, ends, axes, steps, squeeze, unsqueeze = [], [], [], [], [], []
     gather = None   # (input axis, index name, index ndim)

@@ -176,3 +176,21 @@ def test_a_mask_computed_in_the_forward_is_refused_as_exports_own_error():
     with pytest.raises(ValueError, match=r"autograd.onnx.export: the forward cannot be written as a fixed graph.*"
                                          r"boolean mask"):
         ag.onnx.export(Net(), (ag.randn(4),))
+
+
+def test_a_causal_mask_buffer_sliced_in_the_forward():
+    """nanoGPT's attention reads `self.bias[:, :, :T, :T] == 0` from a registered buffer."""
+    class Masked(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("bias", ag.tril(ag.ones(8, 8)).view(1, 1, 8, 8))
+
+        def forward(self, att):
+            t = att.size(-1)
+            return F.softmax(att.masked_fill(self.bias[:, :, :t, :t] == 0, float("-inf")), dim=-1)
+
+    model = Masked().eval()
+    att = ag.randn(2, 3, 5, 5)
+    program = ag.onnx.export(model, (att,))
+    session = ort.InferenceSession(program.model_proto.SerializeToString())
+    np.testing.assert_allclose(session.run(None, {"att": att.numpy()})[0], model(att).numpy(), rtol=1e-5, atol=1e-6)
