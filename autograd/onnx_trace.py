@@ -127,7 +127,7 @@ def _write(onnx, rec, slots, input_names, shapes=None, dims=None):
     shapes = shapes or {}
     graph = OnnxGraph(onnx)
     names = {slot: name for slot, name in zip(slots, input_names)}
-    stale = set()
+    stale, folded = set(), set()   # folded: slots of ops on parameters and buffers alone, written as constants
     for e, entry in enumerate(rec.entries):
         kind = entry[0]
         if kind == "rng" and getattr(getattr(entry[1], "__self__", None), "shape", None) is not None:
@@ -142,6 +142,13 @@ def _write(onnx, rec, slots, input_names, shapes=None, dims=None):
             raise OnnxOpError(f"autograd.onnx.export: the forward {what.get(kind, 'does ' + kind)}; export "
                               "writes a forward of tensor ops only")
         _, cls, _ctx, args, kwargs, outs = entry[:6]
+        if all(isinstance(a, Const) or a in folded for a in args) and not entry[8]:
+            # an op on parameters and buffers alone (a normalised prototype, a mask cut from a buffer): its value is
+            # as fixed as theirs, so it is written as one, as PyTorch's exporter folds constants
+            for slot in outs:
+                names[slot] = graph.constant(rec.vals[slot], "folded")
+            folded.update(outs)
+            continue
         convert = _converter(cls)
         if any(not isinstance(a, Const) and a in stale for a in args):
             raise OnnxOpError(f"autograd.onnx.export: {cls.__name__} reads a view of a tensor the forward changed "

@@ -194,3 +194,21 @@ def test_a_causal_mask_buffer_sliced_in_the_forward():
     program = ag.onnx.export(model, (att,))
     session = ort.InferenceSession(program.model_proto.SerializeToString())
     np.testing.assert_allclose(session.run(None, {"att": att.numpy()})[0], model(att).numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_ops_on_parameters_alone_are_folded_into_constants():
+    class Prototypes(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.proto = nn.Parameter(ag.randn(4, 6))
+
+        def forward(self, x):   # atan2 has no ONNX form, but here it reads parameters only
+            return F.normalize(x, dim=-1) @ F.normalize(ag.atan2(self.proto, self.proto + 1), dim=-1).t()
+
+    model = Prototypes().eval()
+    x = ag.randn(3, 6)
+    program = ag.onnx.export(model, (x,))
+    session = ort.InferenceSession(program.model_proto.SerializeToString())
+    np.testing.assert_allclose(session.run(None, {"x": x.numpy()})[0], model(x).detach().numpy(), rtol=1e-5,
+                               atol=1e-6)
+    assert "Atan" not in [n.op_type for n in program.model_proto.graph.node]
