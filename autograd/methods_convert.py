@@ -1,5 +1,6 @@
 """Tensor methods about dtype, device, size and printing, with PyTorch's names: `to`, `type`, `float()`...,
 `size()`, `numel()`, `dim()`, `new_zeros`..., `__format__`, `__index__`."""
+import math
 import numbers
 import operator
 
@@ -16,6 +17,7 @@ from .errors import ArgumentKindError, DtypeError
 from .ops import convert as C
 from .ops.elementwise import Clone
 from .ops.memory_layout import Arrange
+from .size import Size
 from .tensor import Tensor
 
 # PyTorch's legacy tensor-type names, which Tensor.type() returns and accepts
@@ -31,24 +33,50 @@ class ElementCount(int):
     """The number of elements (NumPy's `t.size`), which can also be called as PyTorch's `t.size()` / `t.size(d)`."""
 
     # no __slots__: int subclasses cannot have non-empty ones
+    tensor = None   # the tensor, when `t.size()` is to be handed to __torch_function__ (overrides.py sets it)
 
     def __new__(cls, shape):
-        count = super().__new__(cls, int(np.prod(shape, dtype=np.int64)) if shape else 1)
+        count = super().__new__(cls, math.prod(shape))
         count.shape = shape
         return count
 
-    def __call__(self, dim=None):
+    def __call__(self, *args, **kwargs):
         """The shape (a Size), or the length of dim `dim`."""
-        if dim is None:
-            return self.shape
-        if not isinstance(dim, numbers.Integral) or not -len(self.shape) <= dim < max(len(self.shape), 1):
-            raise IndexError(f"size: dim {dim!r} is out of range for a tensor with {len(self.shape)} dimensions")
-        return self.shape[dim]
+        if self.tensor is not None:   # through Tensor.size, which dispatches
+            return SizeAttribute.method(self.tensor, *args, **kwargs)
+        return _length(self.shape, *args, **kwargs)
 
 
-def size(self):
-    """Element count as an int (NumPy's meaning); call it, `t.size()` or `t.size(d)`, for PyTorch's shape."""
-    return ElementCount(self.shape)
+def _length(shape, dim=None):
+    if dim is None:
+        return shape
+    if not isinstance(dim, numbers.Integral) or not -len(shape) <= dim < max(len(shape), 1):
+        raise IndexError(f"size: dim {dim!r} is out of range for a tensor with {len(shape)} dimensions")
+    return shape[dim]
+
+
+def size(self, dim=None):
+    """The shape (a Size), or the length of dim `dim`: torch.Tensor.size, reached as `Tensor.size(t, d)` (a
+    tensor's own `t.size` is an element count that calls this: NumPy's and PyTorch's meanings at once)."""
+    return _length(self.shape, dim)
+
+
+class SizeAttribute:
+    """Tensor.size: on a tensor, the element count `t.size` (NumPy's) that `t.size()` / `t.size(d)` call for
+    PyTorch's shape; on the class, the method itself, as `torch.Tensor.size` (overrides.py puts a dispatching one
+    there, which __torch_function__ is handed for `t.size()` as PyTorch's)."""
+
+    method = staticmethod(size)
+    dispatch = None   # staticmethod(function(tensor) -> whether `t.size()` is handed on): overrides.py sets it
+
+    def __get__(self, tensor, owner=None):
+        if tensor is None:
+            return self.method
+        if self.dispatch is None or not self.dispatch(tensor):
+            return ElementCount(tensor.shape)
+        count = ElementCount(tuple.__new__(Size, tensor._data.shape))   # (tensor.shape would be handed on too)
+        count.tensor = tensor
+        return count
 
 
 def numel(self):
@@ -255,7 +283,7 @@ def __index__(self):
 
 
 BINDINGS = {
-    "size": property(size), "numel": numel, "nelement": numel, "dim": dim, "ndimension": dim,
+    "size": SizeAttribute(), "numel": numel, "nelement": numel, "dim": dim, "ndimension": dim,
     "to": to, "type": type_, "type_as": type_as, "is_floating_point": is_floating_point,
     "element_size": element_size, "bfloat16": bfloat16,
     "float": _caster(float32, "float"), "double": _caster(float64, "double"), "half": _caster(float16, "half"),

@@ -38,8 +38,8 @@ _NOT_DISPATCHED = frozenset(("tensor", "as_tensor", "asarray", "from_numpy", "is
                              "set_default_device", "get_default_dtype", "get_default_device", "set_printoptions",
                              "is_grad_enabled", "set_grad_enabled", "requires_grad_", "register_hook"))
 
-#: Tensor properties whose getters do not dispatch (`size` is a method in PyTorch: its getter gives NumPy's count)
-_PROPERTIES_NOT_DISPATCHED = frozenset(("size",))
+#: Tensor properties whose getters do not dispatch
+_PROPERTIES_NOT_DISPATCHED = frozenset()
 
 #: the modules whose functions never dispatch: the transforms and the engine (torch.func, torch.autograd), which PyTorch
 #: does not hand to __torch_function__ either, and whose functions other namespaces share by identity
@@ -236,12 +236,29 @@ def _wrap_methods():
         if (isinstance(prop, property) and name not in _PROPERTIES_NOT_DISPATCHED
                 and not isinstance(prop, _DispatchingProperty)):
             setattr(Tensor, name, _DispatchingProperty.over(prop, name))
+    _wrap_size()
     subclasses.not_wrapped[:] = [Tensor.grad.__get__, Tensor._base.__get__]
     for name, method in methods.items():   # `t + u` reaches __torch_function__ as Tensor.add, as in PyTorch
         target = _OPERATORS.get(name)
         if target in methods:
             method_shown = methods[target]
             setattr(Tensor, name, dispatching(method.__wrapped_for_dispatch__, method_shown, name, "Tensor"))
+
+
+def _wrap_size():
+    """`t.size()` hands `Tensor.size` to __torch_function__ as PyTorch's (Tensor.size is NumPy's element count on a
+    tensor and the method on the class: methods_convert.SizeAttribute)."""
+    kind = type(vars(Tensor).get("size"))   # SizeAttribute, read off Tensor (methods_convert sits floors above)
+    if not hasattr(kind, "dispatch") or hasattr(kind.method, "__wrapped_for_dispatch__"):
+        return
+    kind.method = staticmethod(dispatching(kind.method, name="size", owner="Tensor"))
+    kind.dispatch = staticmethod(_size_dispatches)
+
+
+def _size_dispatches(tensor):
+    if _mode_now():
+        return True
+    return tensor.__class__ not in _plain and not state.disabled and _takes_part(tensor)
 
 
 class _DispatchingProperty(property):

@@ -186,3 +186,64 @@ def test_running_sums_accumulate_as_pytorch(dtype, op):
                                                                   if backward else []))
     for ours, theirs in zip(got[1], got[0]):
         np.testing.assert_array_equal(ours, theirs)
+
+
+# ----- 3. t.size() through __torch_function__ -------------------------------------------------------------------------
+# Defining a subclass or entering a mode switches dispatch on for the whole process: each library's story runs in a
+# child process, and the test compares what the two print.
+_SIZE_STORY = '''
+import json, sys
+torch = __import__(sys.argv[1])
+log = []
+
+class Logged(torch.Tensor):
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        log.append([func.__name__, func is torch.Tensor.size, len(args), sorted(kwargs or {})])
+        return super().__torch_function__(func, types, args, kwargs)
+
+class Mode(torch.overrides.TorchFunctionMode):
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        log.append(["mode", func.__name__])
+        return func(*args, **(kwargs or {}))
+
+t = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]).as_subclass(Logged)
+plain = torch.ones(2, 3)
+story = {}
+for name, call in {"size()": lambda: t.size(), "size(0)": lambda: t.size(0), "size(dim=-1)": lambda: t.size(dim=-1),
+                   "Tensor.size(t, 1)": lambda: torch.Tensor.size(t, 1), "plain size()": lambda: plain.size(),
+                   "plain Tensor.size": lambda: torch.Tensor.size(plain)}.items():
+    log.clear()
+    out = call()
+    story[name] = [list(log), list(out) if isinstance(out, tuple) else out, type(out).__name__]
+with Mode():
+    log.clear()
+    out = plain.size(1)
+    story["mode size(1)"] = [list(log), out]
+    out = plain.size()
+    story["mode size()"] = [list(log), list(out)]
+print(json.dumps(story))
+'''
+
+
+def _size_story(lib):
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", _SIZE_STORY, lib], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-3000:]
+    import json
+    story = json.loads(done.stdout.strip().splitlines()[-1])
+    return story
+
+
+def test_size_reaches_torch_function():
+    require_torch()
+    assert _size_story("autograd") == _size_story("torch")
+
+
+def test_size_without_dispatch():
+    t = ag.ones(2, 3)
+    assert t.size == 6 and t.size() == (2, 3) and t.size(-1) == 3 and ag.Tensor.size(t, 0) == 2
+    assert type(t.size()) is ag.Size and ag.Tensor.size(t) == (2, 3)
+    with pytest.raises(IndexError, match="size: dim 2 is out of range"):
+        t.size(2)
