@@ -1260,6 +1260,14 @@ class Layer(Module, metaclass=_LayerType):
         self._build_for(inputs)
         return map_structure(lambda k: k.shape, self._probe((inputs,), {}))
 
+    def compute_output_spec(self, *args, **kwargs):
+        """KerasTensors shaped and typed as the layer's outputs for inputs shaped as the KerasTensors among the
+        arguments, as Keras's Layer.compute_output_spec; nothing is recorded in a graph. An unbuilt layer is built
+        for the first argument first (Keras's leaves one with its own compute_output_shape unbuilt)."""
+        if args and not self.built:
+            self._build_for(args[0])
+        return self._probe(args, kwargs)
+
     @property
     def output_shape(self):
         """The shape of the last output (batch axis None); an AttributeError before any call."""

@@ -88,3 +88,24 @@ def test_affine_transform_with_c0_c1_as_keras_torch_backend(interpolation, fill_
                                                   fill_value=0.5, data_format=data_format))
            for K in (theirs, ours)]
     np.testing.assert_allclose(out[1], out[0], rtol=1e-5, atol=1e-5)
+
+
+def test_layer_compute_output_spec():
+    """`layer.compute_output_spec(KerasTensor)` (Keras's public Layer method) gives Keras's shapes and dtypes for
+    a user layer, a recurrent layer with states and a merge layer; deepgrad's layers had no such method
+    (AttributeError)."""
+    theirs, ours = fresh_sessions()
+    seen = []
+    for K in (theirs, ours):
+        class Halves(K.layers.Layer):
+            def call(self, x):
+                return {"b": K.ops.cast(x, "int32")[:, :2], "a": K.ops.concatenate([x, x], -1)}
+
+        specs = [K.layers.LSTM(4, return_sequences=True, return_state=True).compute_output_spec(
+                     K.KerasTensor((2, 5, 3))),
+                 K.layers.Concatenate().compute_output_spec([K.KerasTensor((None, 3)), K.KerasTensor((None, 2))]),
+                 K.layers.Dense(4, dtype="mixed_float16").compute_output_spec(K.KerasTensor((None, 3))),
+                 Halves().compute_output_spec(K.KerasTensor((None, 3)))]
+        flat = K.tree.flatten(specs)
+        seen.append([(tuple(s.shape), str(s.dtype), type(s).__name__) for s in flat])
+    assert seen[1] == seen[0]
