@@ -219,6 +219,15 @@ class DataLoader(Generic[_T_co]):
                 warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
                               "memory won't be used.", UserWarning, stacklevel=2)
         finish = functools.partial(_finished, self.transform, device)
+        if self.num_workers == 0:   # PyTorch's single-process iterator reads its sampler (a shuffle draws its
+            # seed from the global stream) at the first next(), not here
+            batches = _deferred(functools.partial(self._epoch_batches, finish, resumed))
+        else:   # its multiprocessing iterator hands the workers their first indices at once
+            batches = self._epoch_batches(finish, resumed)
+        return LoaderIterator(batches, self, self._length_reported)
+
+    def _epoch_batches(self, finish, resumed):
+        """This epoch's batches: its order drawn, then made in this process or by worker processes."""
         batched = self.batch_size is not None or self.batch_sampler is not None
         order = None
         if isinstance(self.dataset, IterableDataset):
@@ -230,11 +239,9 @@ class DataLoader(Generic[_T_co]):
             make = FetcherFactory(MapFetcher, self.collate_fn, batched, self.batch_sampler is None)
         sliced = self._sliced(order)
         if self.num_workers > 0 and not (sliced and self.worker_init_fn is None):
-            batches = self._worker_batches(tasks, make, finish, resumed)
-        else:
-            batches = _made(make(self.dataset), tasks, finish, make.stream)
-            batches = _prefetched(batches) if self.prefetch and sliced else batches
-        return LoaderIterator(batches, self, self._length_reported)
+            return self._worker_batches(tasks, make, finish, resumed)
+        batches = _made(make(self.dataset), tasks, finish, make.stream)
+        return _prefetched(batches) if self.prefetch and sliced else batches
 
     def _worker_batches(self, tasks, make, finish, resumed):
         """This epoch's batches from worker processes: the persistent ones of earlier epochs, or new ones."""
@@ -332,6 +339,11 @@ def _warn_if_too_many_workers(num_workers, stacklevel):
 
 
 _BATCH, _END, _ERROR = "batch", "end", "error"
+
+
+def _deferred(make):
+    """Yield what make() returns, calling it at the first next()."""
+    yield from make()
 
 
 def _prefetched(batches):

@@ -392,6 +392,32 @@ class ContinuingBatches(Batches):
             self.source.end_epoch()
 
 
+class ArraySteps(Batches):
+    """Batches over in-memory arrays read `steps` at a time (fit's steps_per_epoch, evaluate's and predict's
+    steps) as Keras's epoch iterator reads them: one DataLoader iterator kept from epoch to epoch, the next one
+    made (its worker seed drawn from the global stream) as soon as the data is used up, and an epoch that finds
+    it used up ending there with Keras's warning. Its first read counts as arrays' for the build batch's draws."""
+
+    reads_arrays = True
+
+    def __init__(self, source, split, device, steps):
+        super().__init__(source, split, device, steps)
+        self._iterator, self._seen = None, 0
+
+    def __iter__(self):
+        total = len(self.source)
+        if self._iterator is None:
+            self._iterator, self._seen = iter(self.source), 0
+        for _ in range(int(self.steps)):
+            if self._seen >= total:
+                _interrupted()
+                break
+            self._seen += 1
+            yield self.prepared(next(self._iterator))
+        if self._seen >= total:
+            self._iterator, self._seen = iter(self.source), 0
+
+
 def _batch_size(batch_size, who):
     """The batch size to use: Keras's default 32 for None (and, as Keras, for 0); a clear error for a fraction or a
     negative number, which int() would otherwise round or pass on."""
@@ -535,7 +561,7 @@ def batches(model, x, y=None, sample_weight=None, class_weight=None, batch_size=
         return ArrayPasses(loader, split_flat, device)
     if who.startswith("fit (validation"):   # validation_steps: every validation reads the first batches again
         return Batches(loader, split_flat, device, steps)
-    return _batches(loader, split_flat, device, steps)
+    return ArraySteps(loader, split_flat, device, steps)
 
 
 def _flat_targets(model, y):

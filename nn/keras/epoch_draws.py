@@ -96,7 +96,8 @@ def symbolic_build_draws(model, batches, shuffle):
     reads = _reads_build_batch(model)
     if reads and isinstance(batches, LoaderPasses):
         batches.read_build_batch()
-    elif reads and isinstance(batches, ArrayPasses) and _on_global_stream(batches.source):
+    elif reads and (isinstance(batches, ArrayPasses) or getattr(batches, "reads_arrays", False)) \
+            and _on_global_stream(batches.source):
         _global_draw()
         if shuffle:
             _global_draw()

@@ -127,3 +127,67 @@ def test_the_translator_trains_as_keras():
     mine, keras_history = _translator_losses(ours), _translator_losses(theirs)
     for key in keras_history:
         np.testing.assert_allclose(mine[key], keras_history[key], rtol=2e-5, err_msg=key)
+
+
+def _loader_draws(torch, loaders):
+    """Global-stream draws made between iter() and the first next() of a shuffling DataLoader, and the batches."""
+    torch.manual_seed(0)
+    data = loaders.TensorDataset(torch.arange(10))
+    loader = loaders.DataLoader(data, batch_size=3, shuffle=True)
+    iterator = iter(loader)
+    drawn = float(torch.rand(1))
+    batches = [b[0].tolist() for b in iterator]
+    sampled = loaders.DataLoader(data, batch_size=4, sampler=loaders.RandomSampler(data))
+    iterator = iter(sampled)
+    return drawn, batches, float(torch.rand(1)), [b[0].tolist() for b in iterator]
+
+
+def test_a_single_process_loader_draws_its_order_at_the_first_batch_as_pytorch():
+    """PyTorch's single-process DataLoader iterator reads its sampler (a shuffle draws its seed from the global
+    stream) at the first next(); deepgrad drew it at iter(), so a draw in between (Keras's validation pass between
+    an epoch that used the data up and the next) saw another stream and the next epoch another order."""
+    from .oracle import real_keras
+    real_keras()
+    import torch
+    import torch.utils.data as torch_data
+
+    import autograd as ag
+    import nn.data as our_data
+    assert _loader_draws(ag, our_data) == _loader_draws(torch, torch_data)
+
+
+def _steps_per_epoch_batches(K, steps):
+    """The first target of every batch fit reads over arrays with steps_per_epoch, validation and Dropout."""
+    import warnings
+    K.utils.set_random_seed(3)
+    seen = []
+
+    class Recording(K.Model):
+        def train_step(self, data):
+            seen.append(int(round(float(K.ops.convert_to_numpy(data[1])[0]) * 20)))
+            return super().train_step(data)
+
+    inputs = K.Input((2,))
+    model = Recording(inputs, K.layers.Dense(1)(K.layers.Dropout(0.5)(K.layers.Dense(8)(inputs))))
+    model.compile("sgd", "mse")
+    x, y = np.arange(40, dtype="float32").reshape(20, 2) / 40, np.arange(20, dtype="float32") / 20
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        history = model.fit(x, y, epochs=4, batch_size=4, verbose=0, steps_per_epoch=steps,
+                            validation_data=(x[:8], y[:8]))
+        evaluated = model.evaluate(x, y, batch_size=4, steps=3, verbose=0)
+    return seen, history.history, evaluated
+
+
+def test_fit_with_steps_per_epoch_reads_arrays_in_keras_order():
+    """keras-io's debugging tips fit with steps_per_epoch: deepgrad took none of the draws of the batch Keras reads
+    to build the model, so the first batch already differed ([1, 6, 9, ...] where Keras reads [6, 5, 1, ...]), and
+    it made the next pass's iterator at the next epoch rather than when the data ran out."""
+    for steps in (3, 7):
+        theirs, ours = fresh_sessions()
+        (seen_ours, history_ours, eval_ours), (seen, history, evaluated) = (
+            _steps_per_epoch_batches(ours, steps), _steps_per_epoch_batches(theirs, steps))
+        assert seen_ours == seen
+        for key in history:
+            np.testing.assert_allclose(history_ours[key], history[key], rtol=1e-5, err_msg=key)
+        np.testing.assert_allclose(eval_ours, evaluated, rtol=1e-5)
