@@ -323,7 +323,7 @@ class Function:
         if kind == "number":
             return spec[1]
         if kind == "ctx":
-            return _shown_attribute(getattr(self, spec[1]), spec[2])
+            return _shown_attribute(getattr(self, spec[1], None), spec[2])
         if kind == "T":
             value = self.saved_value(spec[1])
             return None if value is None else value.transpose(0, 1)
@@ -417,6 +417,10 @@ def _watched(cls, out, device, args):
 
 def _shown_attribute(value, form):
     """A node's kept dim, flag or shape as PyTorch's `_saved_*` field shows it (saved_fields.py's "ctx" specs)."""
+    if value is None:
+        return None
+    if form == "dim":   # one dim (or index) as a PyTorch int64 argument shows: unsigned, -1 reads as 2**64 - 1
+        return int(value) % 2 ** 64
     if form == "dims":   # PyTorch keeps dims as unsigned 64-bit numbers: -1 reads as 2**64 - 1
         dims = (value,) if isinstance(value, (int, np.integer)) else tuple(value)
         return tuple(int(d) % 2 ** 64 for d in dims)
@@ -444,6 +448,16 @@ def named(tensor, torch_name):
     the name of PyTorch's one node (mse_loss's mean shows as 'MseLossBackward0', as in PyTorch)."""
     if tensor._node is not None:
         tensor._node.torch_name = torch_name
+    return tensor
+
+
+def kept_as_given(tensor, **values):
+    """`tensor`, its graph node keeping `values` (dims and indices as the user gave them, -1 as -1) for grad_fn's
+    `_saved_*` fields (saved_fields.py), which show the arguments PyTorch stored; nothing when no node was made."""
+    node = tensor._node
+    if node is not None:
+        for name, value in values.items():
+            setattr(node, name, value)
     return tensor
 
 

@@ -5,7 +5,7 @@ fields in the order listed here (PyTorch's packing order): each field maps to wh
 kept (Function.saved_value reads it). A spec is ("saved", i, k): the op's i-th saved value, present (else None)
 only when forward argument k requires grad, or always when k is None, as PyTorch saves only what the gradients
 that will be computed need (a fourth item "number": PyTorch keeps that operand a Python number); ("out",): the node's output; ("T", spec): that value transposed; ("number", v): v; ("ctx", attr, form): the node's own attribute `attr` (a dim, flag or shape it kept), shown in
-`form` ("dims": a tuple of ints, a negative dim as PyTorch's unsigned reading of it; "sizes": a tuple; "numel": the
+`form` ("dim": one int, negative as PyTorch's unsigned reading of it; "dims": a tuple of ints, a negative dim as PyTorch's unsigned reading of it; "sizes": a tuple; "numel": the
 product of a shape; "value": as it is).
 Tensor fields give a number operand as a 0-d tensor, as PyTorch's wrapped numbers.
 """
@@ -13,6 +13,9 @@ Tensor fields give a number operand as a 0-d tensor, as PyTorch's wrapped number
 _ELEMENTWISE = "autograd.ops.elementwise."
 _LINALG = "autograd.ops.linalg."
 _REDUCTION = "autograd.ops.reduction."
+_SHAPE = "autograd.ops.shape."
+_GIVEN_DIM = {"dim": ("ctx", "given_dim", "dim")}   # a dim kept as the user gave it (function.kept_as_given)
+_SOFTMAX = {"dim": ("ctx", "given_dim", "dim"), "result": ("out",)}
 _DIM_FIELDS = {"dim": ("ctx", "dim", "dims"), "keepdim": ("ctx", "keepdims", "value"),
                "self_sym_sizes": ("ctx", "shape", "sizes")}
 
@@ -40,6 +43,22 @@ FIELDS = {
     (_REDUCTION + "Mean", "MeanBackward0"): {"self_sym_numel": ("ctx", "shape", "numel"),
                                              "self_sym_sizes": ("ctx", "shape", "sizes")},
     (_REDUCTION + "Mean", "MeanBackward1"): {**_DIM_FIELDS, "self_sym_numel": ("ctx", "shape", "numel")},
+    ("autograd.ops.activation.Softmax", "SoftmaxBackward0"): _SOFTMAX,
+    ("autograd.ops.activation.Softmax", "LogSoftmaxBackward0"): _SOFTMAX,
+    (_SHAPE + "Transpose", "TransposeBackward0"): {"dim0": ("ctx", "given_dim0", "dim"),
+                                                   "dim1": ("ctx", "given_dim1", "dim")},
+    (_SHAPE + "Transpose", "PermuteBackward0"): {"dims": ("ctx", "given_dims", "dims")},
+    (_SHAPE + "Reshape", "UnsqueezeBackward0"): _GIVEN_DIM,
+    (_SHAPE + "Reshape", "SqueezeBackward0"): {"self_sym_sizes": ("ctx", "shape", "sizes")},
+    (_SHAPE + "Reshape", "SqueezeBackward1"): {**_GIVEN_DIM, "self_sym_sizes": ("ctx", "shape", "sizes")},
+    (_SHAPE + "Reshape", "SqueezeBackward2"): {"dim": ("ctx", "given_dim", "dims"),
+                                               "self_sym_sizes": ("ctx", "shape", "sizes")},
+    ("autograd.ops.indexing.GetItem", "SelectBackward0"): {"dim": ("ctx", "select_dim", "dim"),
+                                                           "index": ("ctx", "select_index", "dim"),
+                                                           "self_sym_sizes": ("ctx", "select_sizes", "sizes")},
+    ("autograd.ops.indexing.GetItem", "UnsqueezeBackward0"): {"dim": ("ctx", "unsqueeze_dim", "dim")},
+    ("autograd.ops.joining.Concatenate", "CatBackward0"): _GIVEN_DIM,
+    ("autograd.ops.joining.Stack", "StackBackward0"): _GIVEN_DIM,
     (_LINALG + "MatMul", "MmBackward0"): {"mat2": ("saved", 1, 0), "self": ("saved", 0, 1)},
     (_LINALG + "MatMul", "MvBackward0"): {"self": ("saved", 0, 1), "vec": ("saved", 1, 0)},
     (_LINALG + "MatMul", "DotBackward0"): {"self": ("saved", 0, 1), "tensor": ("saved", 1, 0)},

@@ -247,3 +247,37 @@ def test_size_without_dispatch():
     assert type(t.size()) is ag.Size and ag.Tensor.size(t) == (2, 3)
     with pytest.raises(IndexError, match="size: dim 2 is out of range"):
         t.size(2)
+
+
+# ----- 4. grad_fn's _saved_* fields of softmax, transpose, select, permute, cat, stack, (un)squeeze ----------------
+def _saved_fields(torch, F):
+    x = torch.randn(2, 3, 4, requires_grad=True)
+    cases = {
+        "softmax(-1)": lambda: torch.softmax(x, -1), "softmax(1)": lambda: x.softmax(1),
+        "log_softmax(-2)": lambda: torch.log_softmax(x, -2), "F.softmax": lambda: F.softmax(x, dim=-1),
+        "F.log_softmax": lambda: F.log_softmax(x, dim=1), "transpose(-1, 0)": lambda: x.transpose(-1, 0),
+        "mT": lambda: x.mT, "swapaxes": lambda: x.swapaxes(0, 1), "transpose(1, -2)": lambda: x.transpose(1, -2),
+        "select(-1, 2)": lambda: x.select(-1, 2), "x[:, 1]": lambda: x[:, 1], "x[0]": lambda: x[0],
+        "x[-1]": lambda: x[-1], "select(1, -1)": lambda: x.select(1, -1), "x[..., -2]": lambda: x[..., -2],
+        "x[0, :, 1]": lambda: x[0, :, 1], "x[:, 1:, -1]": lambda: x[:, 1:, -1],
+        "permute(2, 0, 1)": lambda: x.permute(2, 0, 1), "permute(-1, 0, 1)": lambda: x.permute(-1, 0, 1),
+        "permute([-1, 0, -2])": lambda: x.permute([-1, 0, -2]), "movedim": lambda: x.movedim(0, -1),
+        "cat(-1)": lambda: torch.cat([x, x], -1), "cat()": lambda: torch.cat([x, x]),
+        "stack(-1)": lambda: torch.stack([x, x], -1), "stack()": lambda: torch.stack([x, x]),
+        "unsqueeze(-1)": lambda: x.unsqueeze(-1), "unsqueeze(1)": lambda: x.unsqueeze(1), "x[None]": lambda: x[None],
+        "x[:, None]": lambda: x[:, None], "squeeze()": lambda: x[:, :1].squeeze(),
+        "squeeze(1)": lambda: x[:, :1].squeeze(1), "squeeze(-2)": lambda: x[:, :1].squeeze(-2),
+        "squeeze((1,))": lambda: x[:, :1].squeeze((1,)), "squeeze((-2,))": lambda: x[:, :1].squeeze((-2,))}
+    out = {}
+    for name, make in cases.items():
+        node = make().grad_fn
+        fields = {a: getattr(node, a) for a in dir(node) if a.startswith("_saved_")}
+        out[name] = (type(node).__name__, {k: tuple(v.shape) if hasattr(v, "shape") and not isinstance(v, tuple)
+                                            else v for k, v in fields.items()})
+    return out
+
+
+def test_saved_dims_as_pytorch():
+    torch = require_torch()
+    ours, theirs = _saved_fields(ag, F), _saved_fields(torch, torch.nn.functional)
+    assert {k: v for k, v in ours.items() if v != theirs[k]} == {}

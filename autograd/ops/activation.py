@@ -8,7 +8,7 @@ import math
 from .. import complex_forms
 from ..bf16_dtype import is_bf16
 from ..errors import GraphError, UnsupportedDtypeError
-from ..function import Function
+from ..function import Function, kept_as_given
 from ..grad_mode import no_grad
 from ..type_objects import channels_last_like
 from ..nested_dispatch import nested_dispatch
@@ -300,7 +300,7 @@ def _softmax(op, input, dim, dtype, axis, log):
     if input.dtype.kind != "f" and not is_bf16(input.dtype):
         raise UnsupportedDtypeError(f"{op}: expects a floating-point tensor, got {input.dtype} (shape {input.shape}); "
                                     "convert it with .float() or pass dtype=ag.float32")
-    return Softmax.apply(input, normalize(op, dim, input.ndim, zero_d=None), log)
+    return kept_as_given(Softmax.apply(input, normalize(op, dim, input.ndim, zero_d=None), log), given_dim=dim)
 
 
 @nested_dispatch

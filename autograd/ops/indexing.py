@@ -86,6 +86,48 @@ class GetItem(Function):
                     "to convert a 0-dim tensor to a number")
         return f"indexing a tensor of shape {x.shape} with {_describe(index)}: {exc}"
 
+    @property
+    def select_dim(self):
+        """The dim grad_fn._saved_dim shows for a select: the one given to select(dim, i), else the dim the index's
+        last int picks from in what the steps before it left (PyTorch indexes one step at a time)."""
+        return self.__dict__.get("given_dim", self._last_step(False)[0])
+
+    @property
+    def select_index(self):
+        """The index grad_fn._saved_index shows for a select, as given (x[-1]: -1)."""
+        return self.__dict__.get("given_index", self._last_step(False)[1])
+
+    @property
+    def select_sizes(self):
+        """The shape the last select applies to (grad_fn._saved_self_sym_sizes): what the steps before it left."""
+        return self._last_step(False)[2]
+
+    @property
+    def unsqueeze_dim(self):
+        """The result dim the index's last None makes (grad_fn._saved_dim of x[None])."""
+        return self._last_step(True)[0]
+
+    def _last_step(self, new_dim):
+        """(dim, part, shape) of the index's last int (new_dim False) or last None (new_dim True): the dim in the
+        tensor the steps before it left, the int, and that tensor's shape."""
+        consuming = sum(p is not None and p is not Ellipsis for p in self.index)
+        found, dim, left = (None, None, None), 0, []   # dim: input dims read so far; left: the shape so far
+        for part in self.index:
+            if part is Ellipsis:
+                left += self.shape[dim:dim + len(self.shape) - consuming]
+                dim += len(self.shape) - consuming
+            elif part is None:
+                found = (len(left), None, None) if new_dim else found
+                left.append(1)
+            elif isinstance(part, slice):
+                left.append(len(range(*part.indices(self.shape[dim]))))
+                dim += 1
+            else:
+                at = len(left)
+                found = found if new_dim else (at, int(part), tuple(left) + tuple(self.shape[dim:]))
+                dim += 1
+        return found
+
     def name(self):
         """PyTorch's name for this indexing: from its last step (Select for an int, Slice, Unsqueeze for None),
         Index for integer arrays or masks, Alias when nothing changes (x[...], x[:, :]); an op made of indexing

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import type_objects
 from ..dtypes import promoted
-from ..function import Function, named
+from ..function import Function, kept_as_given, named
 from ..tensor import Tensor
 from ..nested_dispatch import nested_dispatch
 from .dims import check_tensor, dim_or as _dim_or, normalize
@@ -116,7 +116,7 @@ def cat(tensors, dim=None, *, axis=None):
                          f"{[tuple(t.shape) for t in tensors]}); use stack, or give each a dim first (t.reshape(1))")
     # PyTorch's legacy rule: a 1-D empty tensor (torch.tensor([])) joins any shape, adding nothing but its dtype
     kept = [t for t in tensors if tuple(t.shape) != (0,)] or tensors
-    return Concatenate.apply(*kept, axis=normalize("cat", dim, kept[0].ndim))
+    return kept_as_given(Concatenate.apply(*kept, axis=normalize("cat", dim, kept[0].ndim)), given_dim=dim)
 
 
 concatenate = concat = cat
@@ -127,7 +127,7 @@ def stack(tensors, dim=None, *, axis=None):
     """Join same-shaped tensors along a new dim."""
     dim = _dim_or("stack", dim, axis, 0)
     tensors = _tensors("stack", tensors)
-    return Stack.apply(*tensors, axis=normalize("stack", dim, tensors[0].ndim + 1))
+    return kept_as_given(Stack.apply(*tensors, axis=normalize("stack", dim, tensors[0].ndim + 1)), given_dim=dim)
 
 
 def _split_at(x, bounds, dim):

@@ -9,7 +9,7 @@ import operator
 import numpy as np
 
 from ..broadcast import unbroadcast
-from ..function import Function, named
+from ..function import Function, kept_as_given, named
 from ..shown_nodes import show_graph, shown_over
 from ..tensor import Tensor
 from ..nested_dispatch import nested_dispatch
@@ -185,7 +185,8 @@ def permute(input, *order, dims=None):
     if len(dims) != input.ndim or sorted(d % builtins.max(input.ndim, 1) for d in dims) != list(range(input.ndim)):
         raise ShapeError(f"permute: dims {dims} are not a permutation of the {input.ndim} dims of shape "
                          f"{input.shape}")
-    return named(Transpose.apply(input, tuple(d % input.ndim for d in dims)), "PermuteBackward0")
+    return kept_as_given(named(Transpose.apply(input, tuple(d % input.ndim for d in dims)), "PermuteBackward0"),
+                         given_dims=dims)
 
 
 def _dim_in_range(op, dim, ndim):
@@ -228,13 +229,13 @@ def swapaxes(input, axis0, axis1):
     check_tensor("swapaxes", input)
     if input.ndim == 0:
         normalize("transpose", axis0, 0), normalize("transpose", axis1, 0)
-        return _same_view(input, "TransposeBackward0")
+        return kept_as_given(_same_view(input, "TransposeBackward0"), given_dim0=axis0, given_dim1=axis1)
     a, b = normalize("transpose", axis0, input.ndim), normalize("transpose", axis1, input.ndim)
     if a == b:
-        return _same_view(input, "TransposeBackward0")
+        return kept_as_given(_same_view(input, "TransposeBackward0"), given_dim0=axis0, given_dim1=axis1)
     axes = list(range(input.ndim))
     axes[a], axes[b] = axes[b], axes[a]
-    return Transpose.apply(input, tuple(axes))
+    return kept_as_given(Transpose.apply(input, tuple(axes)), given_dim0=axis0, given_dim1=axis1)
 
 
 def swapdims(input, dim0, dim1):
@@ -301,15 +302,17 @@ def squeeze(input, dim=None, *, axis=None):
         shape = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
     # PyTorch's three overloads: squeeze(), squeeze(int), squeeze(tuple)
     variant = 0 if dim is None else 1 if isinstance(dim, numbers.Integral) else 2
-    return _renamed(reshape(input, shape), input, f"SqueezeBackward{variant}")
+    return kept_as_given(_renamed(reshape(input, shape), input, f"SqueezeBackward{variant}"), given_dim=dim)
 
 
 @nested_dispatch
 def unsqueeze(input, dim=None, *, axis=None):
     """Insert a length-1 dim at position `dim`."""
     check_tensor("unsqueeze", input)
-    dim = normalize("unsqueeze", required_dim("unsqueeze", dim, axis), input.ndim + 1)
-    return _renamed(reshape(input, input.shape[:dim] + (1,) + input.shape[dim:]), input, "UnsqueezeBackward0")
+    given = required_dim("unsqueeze", dim, axis)
+    dim = normalize("unsqueeze", given, input.ndim + 1)
+    return kept_as_given(_renamed(reshape(input, input.shape[:dim] + (1,) + input.shape[dim:]), input,
+                                  "UnsqueezeBackward0"), given_dim=given)
 
 
 def _renamed(out, input, torch_name):

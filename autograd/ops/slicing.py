@@ -6,7 +6,7 @@ import operator
 
 import numpy as np
 
-from ..function import named
+from ..function import kept_as_given, named
 from .dims import check_tensor, normalize
 from .indexing import on_device_of
 from .setitem import setitem
@@ -33,7 +33,8 @@ def select(input, dim, index):
     if input.ndim == 0:
         raise IndexError("select: cannot be applied to a 0-d tensor; it has no dim to select from")
     d = normalize("select", dim, input.ndim)
-    return input[(slice(None),) * d + (_index("select", index, input.shape[d], dim, input.shape),)]
+    out = input[(slice(None),) * d + (_index("select", index, input.shape[d], dim, input.shape),)]
+    return kept_as_given(out, given_dim=dim, given_index=index)
 
 
 def narrow_copy(input, dim, start, length):
