@@ -15,8 +15,10 @@ A variant (a "scheme") is an object with `positions` (16 or 36), `tile_counts(ho
 `tile_pitch(tile columns, dtype)`, `filter_tiles(w)`, `weight_from_tiles(gu)`, `input_tiles`,
 `gradient_tiles`, `output_from_tiles` and `stack_products` (its device's product of stacks, see the
 passes), and optionally `channels_last_tiles`: True when its input tiles come as (positions, N, tile
-rows, pitch, C) rather than (positions, C, N, tile rows, pitch), which the products then read
-transposed (the cpu device's F(4x4)); `minimal2(passes)` builds F(2x2)'s from a device's passes.
+rows, pitch, C) rather than (positions, C, N, tile rows, pitch), and its output and gradient
+transforms take and give (positions, N, tile rows, pitch, C_out) the same way: the forward's products are
+then (N * tiles, C_in) x (C_in, C_out), the weight gradient's (C_out, N * tiles) x (N * tiles, C_in) (the
+cpu device's F(4x4)); `minimal2(passes)` builds F(2x2)'s from a device's passes.
 """
 import numpy as np
 
@@ -25,6 +27,12 @@ from ..array_kernels.conv import batch_chunks
 
 #: the transformed input tiles plus the products of one chunk of the batch stay under this size
 TILE_CHUNK_BYTES = 2 ** 23
+#: channels-last weight-gradient products of at most this many multiply-adds take the gradient tiles
+#: copied channels-first: OpenBLAS's small-matrix path sums a transposed operand's long inner products
+#: with 2-6x the rounding error (b13 2ch 40x36, float32: 4.3e-7 against 2.1e-7 of the largest tile-space
+#: value, which the filter transform amplifies to 2.5e-5 against 5e-6 of the weight gradient's); the
+#: copy costs little there, and larger products round alike either way
+SMALL_TRANSPOSED_MACS = 2 ** 18
 
 
 class _Minimal2:
@@ -97,10 +105,17 @@ def forward(x, w, padding, scheme, u=None, workspace=TILE_CHUNK_BYTES):
     size = parts[0].stop
     v_flat, m_flat = np.empty(t * c * size * th * pitch, x.dtype), np.empty(t * co * size * th * pitch, x.dtype)
     held, matmul = scheme.stack_products()
+    channels_last = getattr(scheme, "channels_last_tiles", False)
     with held:
         u = scheme.filter_tiles(w) if u is None else u
+        u_t = np.ascontiguousarray(u.transpose(0, 2, 1)) if channels_last else None
         for part in parts:
             k = part.stop - part.start
+            if channels_last:
+                v = scheme.input_tiles(x[part], padding, tiles, out=_buffer(v_flat, (t, k, th, pitch, c)))
+                m = matmul(v.reshape(t, -1, c), u_t, out=_buffer(m_flat, (t, k * th * pitch, co)))
+                scheme.output_from_tiles(m.reshape(t, k, th, pitch, co), k, ho, wo, out=y[part])
+                continue
             v = _input_tiles(scheme, x[part], padding, tiles, pitch, v_flat)
             m = matmul(u, v, out=_buffer(m_flat, (t, co, k * th * pitch)))
             scheme.output_from_tiles(m.reshape(t, co, k, th, pitch), k, ho, wo, out=y[part])
@@ -138,14 +153,22 @@ def grad_weight(gy, x, padding, scheme, workspace=TILE_CHUNK_BYTES):
     v_flat, t_flat = np.empty(t * c * size * th * pitch, x.dtype), np.empty(t * co * size * th * pitch, x.dtype)
     gu = product = None          # the second buffer only for a second chunk (36 x 256 x 256 floats: 9 MB)
     held, matmul = scheme.stack_products()
+    channels_last = getattr(scheme, "channels_last_tiles", False)
     with held:
         for part in parts:
             k = part.stop - part.start
             v = _input_tiles(scheme, x[part], padding, tiles, pitch, v_flat).transpose(0, 2, 1)
-            g = scheme.gradient_tiles(gy[part], tiles, out=_buffer(t_flat, (t, co, k, th, pitch)))
+            if channels_last:
+                g = scheme.gradient_tiles(gy[part], tiles, out=_buffer(t_flat, (t, k, th, pitch, co)))
+                g = g.reshape(t, -1, co).transpose(0, 2, 1)
+                if co * c * g.shape[2] <= SMALL_TRANSPOSED_MACS:
+                    g = np.ascontiguousarray(g)
+            else:
+                g = scheme.gradient_tiles(gy[part], tiles, out=_buffer(t_flat, (t, co, k, th, pitch)))
+                g = g.reshape(t, co, -1)
             if gu is None:
-                gu = matmul(g.reshape(t, co, -1), v, out=np.empty((t, co, c), gy.dtype))
+                gu = matmul(g, v, out=np.empty((t, co, c), gy.dtype))
                 continue
             product = np.empty_like(gu) if product is None else product
-            gu += matmul(g.reshape(t, co, -1), v, out=product)
+            gu += matmul(g, v, out=product)
         return scheme.weight_from_tiles(gu)

@@ -4,23 +4,29 @@ drives F(2x2, 3x3) and the compiled F(4x4) of `numba`).
 
 NumPy has no single pass that computes B^T d B of a 6x6 tile, and F(4x4)'s transforms, with up to
 four taps per row, would take a dozen ufunc passes with temporaries. Here the transforms are strided
-copies and BLAS products instead:
+copies and small BLAS products instead, with every tile channels-last (one pixel's channels a run):
 - input: a chunk of the batch is copied channels-last into a zero-padded (N, H, W, C) block (in
-  blocks of channels where the planes alias in the cache: layout.py), its 6x6
-  tiles gathered from that (overlapping windows read through a strided view: every copied run is one
-  pixel's C channels) into a (36, N * tiles, C) block, and multiplied by B^T (x) B^T, a 36x36 matrix,
-  in one product; the position products read the result transposed (channels_last_tiles), as BLAS
-  takes it. Gathered channels-first, the runs were a tile row's few tiles long (7 at 28x28), and the
-  gather cost 2.6-5x the layout change and the channels-last gather together (b32 128ch 28x28, 4
-  samples: 1.19 against 0.42 ms; 256ch 14x14, 7 samples: 1.98 against 0.38). The dense matrix does
-  three times the multiply-adds its zeros need, but BLAS runs them faster than two products along one
-  axis each (their inner dimension is 6), and the windows overlap, so no product reads them in place;
-- output: A^T along the tile rows (one product over all positions), then A along the columns as a
-  product whose result holds each tile row's four outputs together, so that each output row of a tile
-  row is one run copied into NCHW (a copy that scatters whole 4x4 tiles ran 1.2-1.4x slower);
-- gradient: the output gradient's rows copied by their row in the tile (whole runs), then A along the
-  columns and A along the rows, two products that write the tiles' layout directly (a gather of 4x4
-  tiles with one product by A (x) A ran 1.1-1.4x slower).
+  blocks of channels where the planes alias in the cache: layout.py); a few samples at a time
+  (BLOCK_COLUMNS values per tile position) have their 6x6 tiles gathered from that (overlapping windows
+  read through a strided view) and multiplied by B^T along the tile rows, then along the tile columns
+  (6x6 products), while they are in cache, into (36, N * tiles, C). Gathered channels-first, the runs were
+  a tile row's few tiles long (7 at 28x28), and the gather cost 2.6-5x the layout change and the
+  channels-last gather together (b32 128ch 28x28, 4 samples: 1.19 against 0.42 ms; 256ch 14x14, 7
+  samples: 1.98 against 0.38). One dense product by B^T (x) B^T over the whole chunk (three times the
+  multiply-adds, its operands out of cache) took 1.8-2.1x as long (b128 32ch 32x32, one thread, the input
+  transform: 23 against 13 ms; b64 64ch 8x8 1.29 against 0.62);
+- products: the positions' products are (N * tiles, C_in) x (C_in, C_out), channels-last out, where
+  the channels-first (C_out, C_in) x (C_in, N * tiles) read these tiles transposed, which OpenBLAS packs
+  slowly (b128 32ch 32x32: 5.8 against 14.6 ms; b64 32ch 16x16 0.76 against 1.79);
+- output: A^T along the tile rows and along the tile columns (6x6 products over a few samples at a
+  time), then one strided copy per position of the 4x4 output tile into NCHW (b128 32ch 32x32: 9.4
+  against 11.1 ms for the channels-first products' transform);
+- gradient: as the input, the output gradient copied channels-last, its 4x4 tiles gathered a few samples
+  at a time and multiplied by A along the tile rows and columns in cache (one thread, ms: b128 32ch
+  32x32 12.9 against 16.1 for the channels-first tile rows and two products over the whole chunk, b32
+  128ch 28x28 6.3 against 10.3, b64 64ch 8x8 0.55 against 1.06); the weight gradient's products are
+  (C_out, N * tiles) x (N * tiles, C_in), the gradient tiles read transposed (conv_winograd.py copies
+  them channels-first for small products).
 
 Multiplications per output pixel and (input, output) channel pair: 2.25 in the position products,
 against F(2x2)'s 4 and direct convolution's 9; the transformed tiles hold 2.25 values per output
@@ -37,34 +43,34 @@ from ..array_kernels import conv_winograd4 as algebra
 from .conv_winograd import TILE_CHUNK_BYTES
 from .layout import copy_to_channels_last
 
-_matrices = {}   # dtype -> (B^T (x) B^T, A^T, A)
-
-
-def _kron(left, dtype):
-    """left (x) left as a (rows^2, columns^2) matrix: row r * rows + s, column a * columns + b holds
-    left[r, a] left[s, b] (in float64, then rounded to `dtype`)."""
-    m = np.asarray(left, np.float64)
-    k = m[:, None, :, None] * m[None, :, None, :]
-    return np.ascontiguousarray(k.reshape(m.shape[0] ** 2, m.shape[1] ** 2).astype(dtype))
+_matrices = {}   # dtype -> (B^T, A^T, A)
+#: values per tile position that the input and output transforms take at a time (whole samples, at
+#: least one): 36 positions of them, and their first-stage products, stay in a 1 MB second-level cache
+BLOCK_COLUMNS = 4096
 
 
 def matrices(dtype):
-    """(B^T (x) B^T 36x36, A^T 4x6, A 6x4) in `dtype`."""
+    """(B^T 6x6, A^T 4x6, A 6x4) in `dtype`."""
     key = np.dtype(dtype)
     if key not in _matrices:
         output = np.asarray(algebra.OUTPUT)
-        _matrices[key] = (_kron(algebra.DATA, key), np.ascontiguousarray(output.astype(key)),
-                          np.ascontiguousarray(output.T.astype(key)))
+        _matrices[key] = (np.ascontiguousarray(np.asarray(algebra.DATA).astype(key)),
+                          np.ascontiguousarray(output.astype(key)), np.ascontiguousarray(output.T.astype(key)))
     return _matrices[key]
+
+
+def _sample_blocks(n, per_sample):
+    """Slices of the batch of about BLOCK_COLUMNS values per tile position (at least one sample)."""
+    step = max(1, BLOCK_COLUMNS // max(per_sample, 1))
+    return [slice(first, min(n, first + step)) for first in range(0, n, step)]
 
 
 class Minimal4Products:
     """F(4x4, 3x3) for float32 and float64 with transforms as BLAS products (the scheme interface of
-    conv_winograd.py: input tiles (36, N, tile rows, tile columns, C), the other tiles (36, C, N, tile
-    rows, tile columns), position 6 * a + b)."""
+    conv_winograd.py, every tile channels-last: (36, N, tile rows, tile columns, C), position 6 * a + b)."""
 
     positions = algebra.POSITIONS
-    #: input tiles with the channels last (conv_winograd.py reads them transposed)
+    #: tiles with the channels last (conv_winograd.py multiplies them so)
     channels_last_tiles = True
     tile_counts = staticmethod(algebra.tile_counts)
     #: a chunk's tiles and products stay about cache-sized, as F(2x2)'s on this device (the gathered
@@ -113,42 +119,73 @@ class Minimal4Products:
         s = padded.strides
         windows = as_strided(padded, (6, 6, n, th, tw, c), (s[1], s[2], s[0], 4 * s[1], 4 * s[2], s[3]),
                              writeable=False)
-        gathered = np.empty((36, n, th, tw, c), x.dtype)
-        gathered.reshape(6, 6, n, th, tw, c)[...] = windows
         v = np.empty((36, n, th, tw, c), x.dtype) if out is None else out
-        thread_choice.matmul(matrices(x.dtype)[0], gathered.reshape(36, -1), out=v.reshape(36, -1))
+        per = th * tw * c
+        blocks = _sample_blocks(n, per)
+        most = blocks[0].stop
+        gathered = np.empty((6, 6, most, th, tw, c), x.dtype)
+        rows_done = np.empty((6, 6, most * per), x.dtype)
+        data = matrices(x.dtype)[0]
+        flat = v.reshape(6, 6, n * per)
+        for block in blocks:
+            k = block.stop - block.start
+            tiles_in = gathered[:, :, :k]
+            tiles_in[...] = windows[:, :, block]
+            half = rows_done[:, :, :k * per]                  # [b, a', q]: B^T along the tile rows
+            np.matmul(data, tiles_in.reshape(6, 6, k * per).transpose(1, 0, 2), out=half)
+            np.matmul(data, half.transpose(1, 0, 2), out=flat[:, :, block.start * per:block.stop * per])
         return v
 
     @staticmethod
     def gradient_tiles(gy, tiles, out=None):
-        """A gY A^T of every 4x4 output-gradient tile (zero beyond Ho x Wo), as (36, C_out, N, tile
-        rows, tile columns), written into `out` (C-contiguous) when given."""
+        """A gY A^T of every 4x4 output-gradient tile (zero beyond Ho x Wo), as (36, N, tile rows, tile
+        columns, C_out), written into `out` (C-contiguous) when given."""
         n, co, ho, wo = gy.shape
         th, tw = tiles
-        count = co * n * th * tw
-        by_row = np.zeros((4, co, n, th, 4 * tw), gy.dtype)    # [a, ..., ty, 4 tx + b] = gY[4 ty + a, 4 tx + b]
-        for a in range(4):
-            rows = len(range(a, ho, 4))
-            by_row[a].transpose(1, 0, 2, 3)[:, :, :rows, :wo] = gy[:, :, a::4, :]
+        padded = np.zeros((n, 4 * th, 4 * tw, co), gy.dtype) if (ho, wo) != (4 * th, 4 * tw) else \
+            np.empty((n, ho, wo, co), gy.dtype)
+        copy_to_channels_last(padded[:, :ho, :wo], gy)
+        s = padded.strides
+        windows = as_strided(padded, (4, 4, n, th, tw, co), (s[1], s[2], s[0], 4 * s[1], 4 * s[2], s[3]),
+                             writeable=False)
+        t = np.empty((36, n, th, tw, co), gy.dtype) if out is None else out
+        per = th * tw * co
+        blocks = _sample_blocks(n, per)
+        most = blocks[0].stop
+        gathered = np.empty((4, 4, most, th, tw, co), gy.dtype)
+        rows_done = np.empty((4, 6, most * per), gy.dtype)
         lift = matrices(gy.dtype)[2]
-        columns = np.matmul(lift, by_row.reshape(4, count, 4).transpose(0, 2, 1))   # (4 a, 6 j, tiles)
-        t = np.empty((36, co, n, th, tw), gy.dtype) if out is None else out
-        thread_choice.matmul(lift, columns.reshape(4, 6 * count), out=t.reshape(6, 6 * count))
+        flat = t.reshape(6, 6, n * per)
+        for block in blocks:
+            k = block.stop - block.start
+            tiles_in = gathered[:, :, :k]
+            tiles_in[...] = windows[:, :, block]
+            half = rows_done[:, :, :k * per]                  # [b, i, q]: A along the tile rows
+            np.matmul(lift, tiles_in.reshape(4, 4, k * per).transpose(1, 0, 2), out=half)
+            np.matmul(lift, half.transpose(1, 0, 2), out=flat[:, :, block.start * per:block.stop * per])
         return t
 
     @staticmethod
     def output_from_tiles(m, n, ho, wo, out=None):
-        """y = A^T M A of the product tiles m (36, C_out, N, tile rows, tile columns), C-contiguous ->
+        """y = A^T M A of the product tiles m (36, N, tile rows, tile columns, C_out), C-contiguous ->
         (N, C_out, Ho, Wo), written into `out` when given."""
-        co, th, tw = m.shape[1], m.shape[3], m.shape[4]
-        count = co * n * th * tw
-        _, a_t, lift = matrices(m.dtype)
-        half = thread_choice.matmul(a_t, m.reshape(6, 6 * count)).reshape(4, 6, count)   # A^T M: (4 a, 6 j, tiles)
-        tiles = np.matmul(half.transpose(0, 2, 1), lift)     # (4 a, tiles, 4 b): a tile row is one run of y's row
+        th, tw, co = m.shape[2:]
+        per = th * tw * co
+        _, a_t, _ = matrices(m.dtype)
+        blocks = _sample_blocks(n, per)
+        flat = m.reshape(6, 6, n * per)
+        tiles = np.empty((4, 4, n * per), m.dtype)                 # [a, b, (sample, ty, tx, c)]
+        half = np.empty((6, 4, blocks[0].stop * per), m.dtype)
+        for block in blocks:
+            q = slice(block.start * per, block.stop * per)
+            rows = half[:, :, :q.stop - q.start]                   # [j, a, q]: A^T along the tile rows
+            np.matmul(a_t, flat[:, :, q].transpose(1, 0, 2), out=rows)
+            np.matmul(a_t, rows.transpose(1, 0, 2), out=tiles[:, :, q])
+        tiles = tiles.reshape(4, 4, n, th, tw, co)
         y = np.empty((n, co, ho, wo), m.dtype) if out is None else out
         for a in range(4):
-            rows = len(range(a, ho, 4))
-            y[:, :, a::4, :] = tiles[a].reshape(co, n, th, 4 * tw).transpose(1, 0, 2, 3)[:, :, :rows, :wo]
+            for b in range(4):
+                y[:, :, a::4, b::4] = tiles[a, b, :, :len(range(a, ho, 4)), :len(range(b, wo, 4))].transpose(0, 3, 1, 2)
         return y
 
 
