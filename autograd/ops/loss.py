@@ -85,6 +85,15 @@ def _clamped_logs(xp, p):
         return xp.maximum(xp.log(p), -100.0), xp.maximum(xp.log1p(-p), -100.0)
 
 
+def _range_text(xp, values):
+    """'values from LOW to HIGH' of an array, with its count of NaNs when it holds any."""
+    nans = int(xp.isnan(values).sum()) if values.dtype.kind == "f" else 0
+    if nans == values.size:
+        return f"{nans} NaN value(s) only"
+    text = f"values from {float(xp.nanmin(values))} to {float(xp.nanmax(values))}"
+    return text + (f" and {nans} NaN" if nans else "")
+
+
 class BinaryCrossEntropy(Function):
     """Elementwise BCE of probabilities with PyTorch's clamps: logs at -100, gradient denominator at 1e-12."""
 
@@ -92,13 +101,13 @@ class BinaryCrossEntropy(Function):
 
     def forward(ctx, p, t):
         xp = ctx.xp
-        if bool(((p < 0) | (p > 1)).any()):   # on a GPU this waits for it, as a device-side check would
-            raise ValueError(f"binary_cross_entropy: every input must be a probability in [0, 1], got values "
-                             f"from {float(p.min())} to {float(p.max())}; pass logits to "
-                             "binary_cross_entropy_with_logits instead")
-        if bool(((t < 0) | (t > 1)).any()):
-            raise ValueError(f"binary_cross_entropy: every target must be in [0, 1], got values from "
-                             f"{float(t.min())} to {float(t.max())}; use 0/1 labels or probabilities")
+        # written so that NaN fails too, as PyTorch's check; on a GPU this waits for it, as a device-side check would
+        if not bool(((p >= 0) & (p <= 1)).all()):
+            raise ValueError(f"binary_cross_entropy: every input must be a probability in [0, 1], got "
+                             f"{_range_text(xp, p)}; pass logits to binary_cross_entropy_with_logits instead")
+        if not bool(((t >= 0) & (t <= 1)).all()):
+            raise ValueError(f"binary_cross_entropy: every target must be in [0, 1], got {_range_text(xp, t)}; "
+                             "use 0/1 labels or probabilities")
         log_p, log_q = _clamped_logs(xp, p)
         ctx.save_for_backward(p, t, log_p, log_q)
         return (t - 1) * log_q - t * log_p   # PyTorch's CPU kernel's order of operations

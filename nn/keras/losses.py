@@ -15,7 +15,7 @@ from . import losses_extra, masking
 from .losses_ctc import CTC, ctc  # noqa: F401
 from .losses_circle import Circle, circle  # noqa: F401
 from .losses_generalized import CategoricalGeneralizedCrossEntropy, categorical_generalized_cross_entropy  # noqa: F401
-from .probability_targets import check_unit_range_targets
+from .probability_targets import check_probability_outputs, check_unit_range_targets
 from .settings import epsilon
 from .loss_base import (EPSILON, Loss, LossFunctionWrapper, _float_target, _loss_class, _tensor,  # noqa: F401
                         bound, keras_32, keras_mean, match_rank, reduce_values, same_shape)
@@ -100,6 +100,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
         target = target * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if not from_logits:
         check_unit_range_targets(target, "binary_crossentropy")
+        check_probability_outputs(y_pred, "binary_crossentropy")
     if from_logits:
         values = F.binary_cross_entropy_with_logits(y_pred, target, reduction="none")
     else:   # torch's binary_cross_entropy of the clipped probabilities, as Keras's torch backend

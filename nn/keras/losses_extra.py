@@ -5,7 +5,7 @@ import numpy as np
 
 from .loss_base import EPSILON, _float_target, _loss_class, _tensor, match_rank  # noqa: F401
 from .loss_base import bound, keras_32, keras_mean, same_shape
-from .probability_targets import check_unit_range_targets
+from .probability_targets import check_probability_outputs, check_unit_range_targets
 from .settings import epsilon
 
 
@@ -72,6 +72,7 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
         target = target * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if not from_logits:
         check_unit_range_targets(target, "binary_focal_crossentropy")
+        check_probability_outputs(y_pred, "binary_focal_crossentropy")
     p = y_pred.sigmoid() if from_logits else y_pred
     p_true = target * p + (1.0 - target) * (1.0 - p)
     values = (1.0 - p_true) ** gamma * _binary_cross_entropy_terms(target, p)

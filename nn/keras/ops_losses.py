@@ -8,7 +8,7 @@ from autograd.errors import IndexShapeError, ShapeError
 from .. import functional as F
 from . import ops_dtype_rules as rules
 from .ops_args import _float, _t
-from .probability_targets import check_unit_range_targets
+from .probability_targets import check_probability_outputs, check_unit_range_targets
 from .settings import epsilon
 
 EPSILON = 1e-7
@@ -28,6 +28,7 @@ def binary_crossentropy(target, output, from_logits=False):
     if from_logits:
         return F.binary_cross_entropy_with_logits(output, target, reduction="none")
     check_unit_range_targets(target, "keras.ops.binary_crossentropy")
+    check_probability_outputs(output, "keras.ops.binary_crossentropy")
     # torch's binary_cross_entropy of the clipped probabilities, as Keras's torch backend
     return F.binary_cross_entropy(ag.clamp(output, epsilon(), 1.0 - epsilon()), target, reduction="none")
 

@@ -109,3 +109,38 @@ def test_layer_compute_output_spec():
         flat = K.tree.flatten(specs)
         seen.append([(tuple(s.shape), str(s.dtype), type(s).__name__) for s in flat])
     assert seen[1] == seen[0]
+
+
+NAN_PROBABILITIES = [
+    ("BinaryCrossentropy", lambda K, y, p: K.losses.BinaryCrossentropy()(y, p)),
+    ("binary_crossentropy", lambda K, y, p: K.losses.binary_crossentropy(y, p)),
+    ("ops.binary_crossentropy", lambda K, y, p: K.ops.binary_crossentropy(y, p)),
+    ("BinaryFocalCrossentropy", lambda K, y, p: K.losses.BinaryFocalCrossentropy()(y, p)),
+    ("metrics.BinaryCrossentropy", lambda K, y, p: K.metrics.BinaryCrossentropy()(y, p)),
+]
+
+
+@pytest.mark.parametrize("name,call", NAN_PROBABILITIES, ids=[n for n, _ in NAN_PROBABILITIES])
+def test_binary_cross_entropy_refuses_nan_probabilities(name, call):
+    """A NaN probability (a diverged sigmoid) makes Keras's torch backend raise RuntimeError ("all elements of input
+    should be between 0 and 1"); deepgrad returned a NaN loss silently."""
+    theirs, ours = fresh_sessions()
+    y = np.array([[1.0], [0.0]], "float32")
+    p = np.array([[np.nan], [0.3]], "float32")
+    with pytest.raises(RuntimeError, match="between 0 and 1"):
+        call(theirs, y, p)
+    with pytest.raises(RuntimeError, match=r"between 0 and 1.*1 NaN.*\(2, 1\)"):
+        call(ours, y, p)
+
+
+def test_torch_binary_cross_entropy_refuses_nan_as_pytorch():
+    """nn.functional.binary_cross_entropy refuses NaN inputs and targets with a RuntimeError, as PyTorch's
+    (its range check let NaN through)."""
+    torch = pytest.importorskip("torch")
+    import autograd as ag
+    import nn.functional as F
+    for p, t in [([np.nan, 0.5], [1.0, 0.0]), ([0.5], [np.nan])]:
+        with pytest.raises(RuntimeError, match="between 0 and 1"):
+            torch.nn.functional.binary_cross_entropy(torch.tensor(p), torch.tensor(t))
+        with pytest.raises(RuntimeError, match=r"\[0, 1\].*NaN"):
+            F.binary_cross_entropy(ag.tensor(p), ag.tensor(t))
