@@ -59,13 +59,40 @@ def _needs_v(op, items, what):
                            f"pass v with the {what}'s shape")
 
 
+def _refusal(op, text):
+    """strict=True's RuntimeError: PyTorch's sentence for the case, then the op and the way out."""
+    return RuntimeError(f"{text.rstrip('.')} ({op}, strict=True; or pass strict=False)")
+
+
 def _check_outputs_differentiable(op, outputs, strict):
     if strict:
         for i, out in enumerate(outputs):
             if not out.requires_grad:
-                raise RuntimeError(f"Output {i} of the user-provided function does not require gradients. The "
+                raise _refusal(op, f"Output {i} of the user-provided function does not require gradients. The "
                                    "outputs must be computed in a differentiable manner from the input when running "
-                                   f"in strict mode ({op}, strict=True; or pass strict=False)")
+                                   "in strict mode")
+
+
+#: what strict=True says when a gradient comes out None (first) or without a graph under create_graph=True
+#: (second), per the step that computed it, as PyTorch's wording: vjp's backward, jvp's double-backward trick,
+#: vhp's second backward, hvp's trick over it
+_UNREACHED = {
+    "back": ("The output of the user-provided function is independent of input {i}. This is not allowed in strict "
+             "mode.", "The jacobian of the user-provided function is independent of input {i}. This is not allowed "
+                      "in strict mode when create_graph=True."),
+    "back_trick": ("The gradient with respect to the input is independent of entry {i} in the grad_outputs when "
+                   "using the double backward trick to compute forward mode gradients. This is not allowed in strict "
+                   "mode.", "The jacobian of the user-provided function is independent of input {i}. This is not "
+                                "allowed in strict mode when create_graph=True."),
+    "double_back": ("The jacobian of the user-provided function is independent of input {i}. This is not allowed in "
+                    "strict mode.", "The hessian of the user-provided function is independent of input {i}. This is "
+                                    "not allowed in strict mode when create_graph=True."),
+    "double_back_trick": ("The hessian of the user-provided function is independent of entry {i} in the "
+                          "grad_jacobian. This is not allowed in strict mode as it prevents from using the double "
+                          "backward trick to replace forward mode AD.",
+                          "The hessian of the user-provided function is independent of input {i}. This is not "
+                          "allowed in strict mode when create_graph=True."),
+}
 
 
 def _partial_grads(outputs, inputs, grad_outputs, create_graph):
@@ -78,17 +105,23 @@ def _partial_grads(outputs, inputs, grad_outputs, create_graph):
                  allow_unused=True)
 
 
-def _zeros_for_none(op, grads, refs, strict, create_graph, what):
+def _zeros_for_none(op, grads, refs, strict, create_graph, stage):
+    """`grads` with zeros for the None ones, or strict=True's refusal worded for `stage` (see _UNREACHED, or
+    ("jacobian", output index) for a row of jacobian's)."""
     filled = []
     for i, (g, ref) in enumerate(zip(grads, refs)):
         if g is None:
             if strict:
-                raise RuntimeError(f"{op}: the {what} is independent of input {i}; strict=True does not allow "
-                                   "this (pass strict=False to get zeros)")
+                if isinstance(stage, tuple):   # jacobian's own wording names the output and the input
+                    raise _refusal(op, f"Output {stage[1]} of the user-provided function is independent of input "
+                                       f"{i}. This is not allowed in strict mode.")
+                raise _refusal(op, _UNREACHED[stage][0].format(i=i))
             g = _zeros_like(ref)
         elif strict and create_graph and not g.requires_grad:
-            raise RuntimeError(f"{op}: the {what} of input {i} does not depend on the inputs; strict=True with "
-                               "create_graph=True does not allow this")
+            if isinstance(stage, tuple):   # (PyTorch's names the output's index here)
+                raise _refusal(op, f"The jacobian of the user-provided function is independent of input {stage[1]}. "
+                                   "This is not allowed in strict mode when create_graph=True.")
+            raise _refusal(op, _UNREACHED[stage][1].format(i=i))
         filled.append(g)
     return tuple(filled)
 
@@ -124,7 +157,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
             v = _check_v(op, v, outputs, out_tuple, "output")
     with set_grad_enabled(create_graph or is_grad_enabled()):
         grads = _partial_grads(outputs, inputs, v, create_graph)
-        grads = _zeros_for_none(op, grads, inputs, strict, create_graph, "output")
+        grads = _zeros_for_none(op, grads, inputs, strict, create_graph, "back")
     return _unpack(_finish(outputs, create_graph), out_tuple), _unpack(_finish(grads, create_graph), in_tuple)
 
 
@@ -147,14 +180,14 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         back = _partial_grads(outputs, inputs, cotangents, create_graph=True)
         if strict and any(b is None for b in back):
             i = next(i for i, b in enumerate(back) if b is None)
-            raise RuntimeError(f"{op}: the output is independent of input {i}; strict=True does not allow this")
+            raise _refusal(op, _UNREACHED["back"][0].format(i=i))
         used = [(b, t) for b, t in zip(back, v) if b is not None]
         with set_grad_enabled(create_graph or is_grad_enabled()):
             if used:
                 grads = _partial_grads([b for b, _ in used], cotangents, [t for _, t in used], create_graph)
             else:
                 grads = (None,) * len(outputs)
-            grads = _zeros_for_none(op, grads, outputs, strict, create_graph, "output")
+            grads = _zeros_for_none(op, grads, outputs, strict, create_graph, "back_trick")
     return _unpack(_finish(outputs, create_graph), out_tuple), _unpack(_finish(grads, create_graph), out_tuple)
 
 
@@ -171,7 +204,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
     if strategy == "forward-mode":
         _check_forward_mode(create_graph, strict, vectorize)
         return _forward_mode_jacobian(func, inputs)
-    return _reverse_jacobian(func, inputs, create_graph, strict)
+    return _reverse_jacobian(func, inputs, create_graph, strict, vectorize)
 
 
 def _check_forward_mode(create_graph, strict, vectorize):
@@ -237,7 +270,7 @@ def _as_forward_block(block, out_ndim, attached):
     return out
 
 
-def _reverse_jacobian(func, inputs, create_graph, strict):
+def _reverse_jacobian(func, inputs, create_graph, strict, vectorize=False):
     """The Jacobian computed row by row in reverse mode (see jacobian)."""
     op = "jacobian"
     from .ops.joining import stack
@@ -246,6 +279,9 @@ def _reverse_jacobian(func, inputs, create_graph, strict):
         inputs = _fresh_inputs(inputs, create_graph)
         out_tuple, outputs = _as_tuple(func(*inputs), "outputs of the function", op)
         _check_outputs_differentiable(op, outputs, strict)
+        if strict and vectorize:   # refused after the function ran, as PyTorch's
+            raise RuntimeError("torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not "
+                               "supported together. Please either set `strict=False` or `vectorize=False`.")
         result = []
         for i, out in enumerate(outputs):
             rows = [[] for _ in inputs]
@@ -255,7 +291,7 @@ def _reverse_jacobian(func, inputs, create_graph, strict):
                 basis[k] = 1
                 grads = _partial_grads([out], inputs, [basis.reshape(out.shape)], create_graph) \
                     if out.requires_grad else (None,) * len(inputs)
-                grads = _zeros_for_none(op, grads, inputs, strict, create_graph, f"Jacobian of output {i}")
+                grads = _zeros_for_none(op, grads, inputs, strict, create_graph, ("jacobian", i))
                 for j, g in enumerate(grads):
                     rows[j].append(g)
             blocks = []
@@ -297,7 +333,12 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, out
     scalar_func = _single_scalar(op, func, strict)
 
     def gradient(*inp):
-        return jacobian(lambda *a: scalar_func(*a).reshape(()), inp, create_graph=True)
+        blocks = jacobian(lambda *a: scalar_func(*a).reshape(()), inp, create_graph=True)
+        if strict:
+            for i, block in enumerate(blocks):
+                if not block.requires_grad:
+                    raise _refusal(op, _TWICE.format(i=i))
+        return blocks
 
     if outer_jacobian_strategy == "forward-mode":
         _check_forward_mode(create_graph, strict, vectorize)
@@ -308,15 +349,23 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, out
     return result if in_tuple else result[0][0]
 
 
+#: strict=True's refusal of a gradient that does not depend on the inputs, inside hessian, vhp and hvp (PyTorch's)
+_TWICE = ("While computing the hessian, found that the jacobian of the user-provided function with respect to input "
+          "{i} is independent of the input. This is not allowed in strict mode. You should ensure that your function "
+          "is twice differentiable and that the jacobian depends on the inputs (this would be violated by a linear "
+          "function for example).")
+
+
 def _first_gradient(op, func, inputs, strict):
     """(output, inputs, d output / d inputs with a graph) for the scalar func, zeros for unused inputs."""
     outputs = _as_tuple(_single_scalar(op, func, strict)(*inputs), "outputs of the function", op)[1]
     grads = _partial_grads(outputs, inputs, tuple(_ones_like(o) for o in outputs), create_graph=True)
     if strict:
         for i, g in enumerate(grads):
-            if g is None or not g.requires_grad:
-                raise RuntimeError(f"{op}: the gradient of the function with respect to input {i} does not depend "
-                                   "on the inputs (strict=True); the function must be twice differentiable")
+            if g is None:
+                raise _refusal(op, _UNREACHED["back"][0].format(i=i))
+            if not g.requires_grad:
+                raise _refusal(op, _TWICE.format(i=i))
     return outputs, grads
 
 
@@ -333,7 +382,7 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
         used = [(g, t) for g, t in zip(grads, v) if g is not None]
         result = _partial_grads([g for g, _ in used], inputs, [t for _, t in used], create_graph) if used \
             else (None,) * len(inputs)
-        result = _zeros_for_none(op, result, inputs, strict, create_graph, "Jacobian")
+        result = _zeros_for_none(op, result, inputs, strict, create_graph, "double_back")
     return _finish(outputs, create_graph)[0], _unpack(_finish(result, create_graph), in_tuple)
 
 
@@ -357,7 +406,7 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
             result = [None] * len(inputs)
             for j, g in zip(used, partial):
                 result[j] = g
-            result = _zeros_for_none(op, result, inputs, strict, create_graph, "Hessian")
+            result = _zeros_for_none(op, result, inputs, strict, create_graph, "double_back_trick")
     return _finish(outputs, create_graph)[0], _unpack(_finish(result, create_graph), in_tuple)
 
 

@@ -300,3 +300,37 @@ def test_silu_rounds_as_pytorch_formula(dtype, floor):
     got = F.silu(ag.tensor(special)).numpy()
     np.testing.assert_array_equal(got, want)
     assert np.array_equal(np.signbit(got), np.signbit(want))
+
+
+# ----- 8. torch.autograd.functional's strict=True refusals ----------------------------------------------------------
+def _strict_cases(lib):
+    AF = lib.autograd.functional
+    x, v = lib.randn(3), lib.randn(3)
+    return {
+        "jacobian, two inputs": ("jacobian", lambda: AF.jacobian(lambda a, b: a * 2, (x, v), strict=True)),
+        "jacobian, vectorize": (None, lambda: AF.jacobian(lambda a: a * 2, x, strict=True, vectorize=True)),
+        "hessian, linear": ("hessian", lambda: AF.hessian(lambda a: (a * 2).sum(), x, strict=True)),
+        "hessian, vectorize": (None, lambda: AF.hessian(lambda a: (a ** 3).sum(), x, strict=True, vectorize=True)),
+        "hvp, linear": ("hvp", lambda: AF.hvp(lambda a: (a * 2).sum(), x, v, strict=True)),
+        "vhp, linear": ("vhp", lambda: AF.vhp(lambda a: (a * 2).sum(), x, v, strict=True)),
+        "vhp, unused input": ("vhp", lambda: AF.vhp(lambda a, b: (a ** 2).sum(), (x, v), (v, v), strict=True)),
+        "vjp, create_graph": ("vjp", lambda: AF.vjp(lambda a: a * 2, x, v, strict=True, create_graph=True)),
+        "jvp, unused input": ("jvp", lambda: AF.jvp(lambda a, b: a * 2, (x, v), (v, v), strict=True)),
+        "vjp, unused input": ("vjp", lambda: AF.vjp(lambda a, b: a * 2, (x, v), v, strict=True)),
+        "jvp, detached": ("jvp", lambda: AF.jvp(lambda a: a.detach() * 2, x, v, strict=True)),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_strict_cases(ag)))
+def test_strict_refusals_word_as_pytorch(case):
+    torch = require_torch()
+    op, theirs_call = _strict_cases(torch)[case]
+    ours_call = _strict_cases(ag)[case][1]
+    with pytest.raises(RuntimeError) as theirs:
+        theirs_call()
+    with pytest.raises(RuntimeError) as ours:
+        ours_call()
+    want = str(theirs.value)
+    if op is not None:   # deepgrad names the op and the way out after PyTorch's sentence
+        want = f"{want.rstrip('.')} ({op}, strict=True; or pass strict=False)"
+    assert str(ours.value) == want
