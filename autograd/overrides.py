@@ -38,6 +38,8 @@ _NOT_DISPATCHED = frozenset(("tensor", "as_tensor", "asarray", "from_numpy", "is
                              "set_default_device", "get_default_dtype", "get_default_device", "set_printoptions",
                              "is_grad_enabled", "set_grad_enabled", "requires_grad_", "register_hook"))
 
+#: Tensor methods that PyTorch hands to __torch_function__ as another method: alias -> that method
+_ALIASES = {"nelement": "numel", "ndimension": "dim"}
 #: Tensor properties whose getters do not dispatch
 _PROPERTIES_NOT_DISPATCHED = frozenset()
 
@@ -237,6 +239,10 @@ def _wrap_methods():
                 and not isinstance(prop, _DispatchingProperty)):
             setattr(Tensor, name, _DispatchingProperty.over(prop, name))
     _wrap_size()
+    for alias, target in _ALIASES.items():   # handed on as the method PyTorch passes for them
+        if alias in methods and target in methods:
+            setattr(Tensor, alias, dispatching(methods[alias].__wrapped_for_dispatch__, methods[target], alias,
+                                               "Tensor"))
     subclasses.not_wrapped[:] = [Tensor.grad.__get__, Tensor._base.__get__]
     for name, method in methods.items():   # `t + u` reaches __torch_function__ as Tensor.add, as in PyTorch
         target = _OPERATORS.get(name)

@@ -188,7 +188,7 @@ def test_running_sums_accumulate_as_pytorch(dtype, op):
         np.testing.assert_array_equal(ours, theirs)
 
 
-# ----- 3. t.size() through __torch_function__ -------------------------------------------------------------------------
+# ----- 3. t.size(), t.nelement(), t.ndimension() through __torch_function__ ----------------------------------------
 # Defining a subclass or entering a mode switches dispatch on for the whole process: each library's story runs in a
 # child process, and the test compares what the two print.
 _SIZE_STORY = '''
@@ -199,7 +199,8 @@ log = []
 class Logged(torch.Tensor):
     @classmethod
     def __torch_function__(cls, func, types, args=(), kwargs=None):
-        log.append([func.__name__, func is torch.Tensor.size, len(args), sorted(kwargs or {})])
+        log.append([func.__name__, func is torch.Tensor.size, func is torch.Tensor.numel, func is torch.Tensor.dim,
+                    len(args), sorted(kwargs or {})])
         return super().__torch_function__(func, types, args, kwargs)
 
 class Mode(torch.overrides.TorchFunctionMode):
@@ -212,7 +213,8 @@ plain = torch.ones(2, 3)
 story = {}
 for name, call in {"size()": lambda: t.size(), "size(0)": lambda: t.size(0), "size(dim=-1)": lambda: t.size(dim=-1),
                    "Tensor.size(t, 1)": lambda: torch.Tensor.size(t, 1), "plain size()": lambda: plain.size(),
-                   "plain Tensor.size": lambda: torch.Tensor.size(plain)}.items():
+                   "plain Tensor.size": lambda: torch.Tensor.size(plain), "nelement()": lambda: t.nelement(),
+                   "ndimension()": lambda: t.ndimension()}.items():
     log.clear()
     out = call()
     story[name] = [list(log), list(out) if isinstance(out, tuple) else out, type(out).__name__]
