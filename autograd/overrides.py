@@ -31,7 +31,10 @@ _OPERATORS.update({name: None for name in (
     "__neg__", "__pos__", "__abs__", "__invert__", "__and__", "__rand__", "__or__", "__ror__", "__xor__", "__rxor__",
     "__lshift__", "__rlshift__", "__rshift__", "__rrshift__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__",
     "__ge__", "__getitem__", "__setitem__", "__ipow__", "__ifloordiv__", "__imod__", "__iand__", "__ior__",
-    "__ixor__", "__ilshift__", "__irshift__", "__imatmul__")})
+    "__ixor__", "__ilshift__", "__irshift__", "__imatmul__",
+    # conversions and queries PyTorch hands on too (their own reads of shape or item() then do not dispatch)
+    "__len__", "__bool__", "__float__", "__int__", "__index__", "__complex__", "__repr__", "__contains__",
+    "__reversed__", "__array__")})
 #: functions PyTorch does not hand to __torch_function__ (they make tensors from data, or only ask about them)
 _NOT_DISPATCHED = frozenset(("tensor", "as_tensor", "asarray", "from_numpy", "is_tensor", "is_storage",
                              "as_subclass", "_make_subclass", "manual_seed", "seed", "set_default_dtype",

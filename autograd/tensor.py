@@ -252,6 +252,11 @@ class Tensor:
             refuse_host_read("int()", self._data.shape)
         return int(self.item())
 
+    def __complex__(self):   # (without it complex() went through __float__, which refuses a complex value)
+        if capture.recorder is not None:
+            refuse_host_read("complex()", self._data.shape)
+        return complex(self.item())
+
     def __bool__(self):
         if capture.recorder is not None:
             refuse_host_read("bool() (an `if`, `while`, `and`/`or` on a tensor)", self._data.shape)

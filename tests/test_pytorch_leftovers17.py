@@ -224,6 +224,14 @@ with Mode():
     story["mode size(1)"] = [list(log), out]
     out = plain.size()
     story["mode size()"] = [list(log), list(out)]
+s = torch.tensor(3.0).as_subclass(Logged)
+for name, call in {"len": lambda: len(t), "bool": lambda: bool(s), "float": lambda: float(s), "int": lambda: int(s),
+                   "index": lambda: __import__("operator").index(torch.tensor(2).as_subclass(Logged)),
+                   "complex": lambda: str(complex(s)), "repr": lambda: repr(t)[:0], "str": lambda: str(t)[:0],
+                   "in": lambda: 2.0 in t, "array": lambda: t.__array__().tolist()}.items():
+    log.clear()
+    out = call()
+    story[name] = [[entry[0] for entry in log], out]
 print(json.dumps(story))
 '''
 
@@ -241,6 +249,14 @@ def _size_story(lib):
 def test_size_reaches_torch_function():
     require_torch()
     assert _size_story("autograd") == _size_story("torch")
+
+
+def test_complex_of_a_one_element_tensor():
+    torch = require_torch()
+    for value in (1 + 2j, 3.0, 3):
+        assert complex(ag.tensor(value)) == complex(torch.tensor(value))
+    with pytest.raises(ValueError):
+        complex(ag.ones(2))
 
 
 def test_size_without_dispatch():
