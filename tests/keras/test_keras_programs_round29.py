@@ -9,7 +9,7 @@ LoRA on Conv1D/Conv2D layers; `ops.image` geometry (affine fill modes and the c0
 extract_patches, aspect-ratio resizes) in a registered layer; custom RNN cells with two states, stacked,
 bidirectional and stateful; `mixed_float16` with a `LossScaleOptimizer` growing and halving its scale; an audio
 front end (`stft`/`istft`, `MelSpectrogram`, `STFTSpectrogram`); int4/int8 quantization by config objects and the
-`keras.quantizers` functions.
+`keras.quantizers` functions; Dice, Tversky, Circle and CTC as training losses with `ctc_decode`.
 
 The regression tests for the bugs they found are in test_round29_fixes.py."""
 import pytest
@@ -18,7 +18,7 @@ from .test_keras_programs import _assert_same_lines, printed_by_both
 
 NAMES = ["keras_r29_metric_curves", "keras_r29_ema_callbacks", "keras_r29_convlstm_states", "keras_r29_conv_lora",
          "keras_r29_image_geometry", "keras_r29_custom_cells", "keras_r29_loss_scaling", "keras_r29_audio_frontend",
-         "keras_r29_quantize_blocks"]
+         "keras_r29_quantize_blocks", "keras_r29_rare_losses_training"]
 
 
 @pytest.mark.parametrize("program", NAMES)
