@@ -25,6 +25,10 @@ def main():
         print(loss.name, [round(v, 4) for v in history.history["loss"]],
               sorted((k, v) for k, v in loss.get_config().items() if k in ("alpha", "beta", "axis", "reduction")))
 
+    soft = np.clip(masks[:2] * 0.8 + 0.1, 0, 1)
+    print("functions", r(keras.losses.dice(masks[:2], soft, axis=(1, 2, 3))),
+          r(keras.losses.tversky(masks[:2], soft, alpha=0.3, beta=0.7)),
+          r(keras.losses.circle(np.array([0, 1, 0, 1]), images[:4].reshape(4, -1)[:, :5], gamma=8.0)))
     labels = rng.integers(0, 3, size=(30,))
     points = (np.eye(3)[labels] * 2 + rng.normal(size=(30, 3)) * 0.7).astype("float32")
     keras.utils.set_random_seed(2935)
