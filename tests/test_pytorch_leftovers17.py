@@ -188,6 +188,13 @@ def test_running_sums_accumulate_as_pytorch(dtype, op):
         np.testing.assert_array_equal(ours, theirs)
 
 
+def test_softshrink_of_a_0d_tensor():
+    torch = require_torch()
+    for value in (-0.3, 0.3, -0.0, 0.7, -0.7):
+        got, want = F.softshrink(ag.tensor(value)).numpy(), torch.nn.functional.softshrink(torch.tensor(value)).numpy()
+        assert _signed(got) == _signed(want)
+
+
 # ----- 3. t.size(), t.nelement(), t.ndimension() through __torch_function__ ----------------------------------------
 # Defining a subclass or entering a mode switches dispatch on for the whole process: each library's story runs in a
 # child process, and the test compares what the two print.

@@ -148,6 +148,8 @@ class Softshrink(_Shrink):
         wide = x.astype(np.float32) if ctx.xp is np and x.dtype.itemsize == 2 else x
         ctx.save_for_backward((wide < -lambd) | (wide > lambd))
         out = wide - ctx.xp.clip(wide, -lambd, lambd)   # x moved lambd towards 0, 0 within the band, NaN as NaN
+        if isinstance(out, np.generic):   # a 0-d input: an array to write the sign into
+            out = np.array(out)
         if ctx.xp is np and out.size:
             _sign_scalar_zeros(x, wide, out, lambd)
         return out if out.dtype == x.dtype else out.astype(x.dtype)
