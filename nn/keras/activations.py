@@ -7,6 +7,7 @@ from autograd import Tensor
 from .. import functional as F
 from .ops_args import _t
 from .softmax_warning import warn_if_size_one_axis
+from .symbolic import KerasTensor
 
 
 def linear(x):
@@ -106,11 +107,27 @@ def mish(x):
     return x * F.tanh(F.softplus(x))
 
 
-def _accepting_arrays(fn):
-    """`fn` that also takes NumPy arrays and Python numbers (made Tensors first), as Keras's activations do."""
+# the keras.ops function whose node Keras records when an activation is called on a KerasTensor (functional
+# construction), where its name differs; mish (and hard_silu, hard_swish, sparsemax) Keras refuses there, and
+# linear returns the KerasTensor itself
+_GRAPH_OPS = {"exponential": "exp", "mish": None}
+
+
+def _accepting_arrays(fn, arrays=True):
+    """`fn` that also takes NumPy arrays and Python numbers (made Tensors first; only with `arrays`), as Keras's
+    activations do, and on a KerasTensor records the keras.ops node Keras records."""
+    op_name = _GRAPH_OPS.get(fn.__name__, fn.__name__)
+
     @functools.wraps(fn)
     def activation(x, *args, **kwargs):
-        return fn(x if isinstance(x, Tensor) else _t(x), *args, **kwargs)
+        if isinstance(x, Tensor):
+            return fn(x, *args, **kwargs)
+        if isinstance(x, KerasTensor) and op_name is not None:
+            if fn.__name__ == "linear":
+                return x
+            from .symbolic_ops import symbolic_op
+            return symbolic_op(fn, op_name)(x, *args, **kwargs)
+        return fn(_t(x) if arrays else x, *args, **kwargs)
     return activation
 
 
@@ -123,6 +140,11 @@ swish = silu
 # the rest of Keras 3's activations are keras.ops functions of the same name and arguments
 from .ops_nn import (celu, glu, hard_shrink, hard_silu, hard_swish, hard_tanh, log_sigmoid,  # noqa: E402
                      soft_shrink, sparse_plus, sparse_sigmoid, sparsemax, squareplus, tanh_shrink, threshold)
+
+(celu, glu, hard_shrink, hard_tanh, log_sigmoid, soft_shrink, sparse_plus, sparse_sigmoid, squareplus, tanh_shrink,
+ threshold) = (_accepting_arrays(fn, arrays=False) for fn in (celu, glu, hard_shrink, hard_tanh, log_sigmoid,
+                                                              soft_shrink, sparse_plus, sparse_sigmoid, squareplus,
+                                                              tanh_shrink, threshold))
 
 _NAMES = {"linear": linear, "relu": relu, "relu6": relu6, "sigmoid": sigmoid, "softmax": softmax,
           "log_softmax": log_softmax, "tanh": tanh, "elu": elu, "selu": selu, "gelu": gelu, "silu": silu,

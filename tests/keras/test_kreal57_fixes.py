@@ -191,3 +191,34 @@ def test_fit_with_steps_per_epoch_reads_arrays_in_keras_order():
         for key in history:
             np.testing.assert_allclose(history_ours[key], history[key], rtol=1e-5, err_msg=key)
         np.testing.assert_allclose(eval_ours, evaluated, rtol=1e-5)
+
+
+def _activations_on_symbolic_tensors(K):
+    """A functional model built by calling keras.activations on KerasTensors (keras-io's MobileViT calls
+    `keras.activations.swish(m)` between layers): its operation names, predictions, and mish's refusal."""
+    K.utils.set_random_seed(0)
+    inputs = K.Input((4, 6))
+    x = K.activations.swish(K.layers.Dense(6)(inputs))
+    x = K.activations.exponential(K.activations.leaky_relu(x, negative_slope=0.3)) + K.activations.celu(x)
+    x = K.activations.softmax(K.activations.gelu(x), axis=1) + K.activations.threshold(x, 0.5, 0.0)
+    model = K.Model(inputs, K.activations.linear(K.layers.Dense(2)(x)))
+    names = [op.name for op in model.operations]
+    refused = []
+    for name in ("mish", "hard_silu", "sparsemax"):
+        try:
+            getattr(K.activations, name)(inputs)
+        except ValueError:
+            refused.append(name)
+    data = np.random.default_rng(0).normal(size=(3, 4, 6)).astype("float32")
+    return names, refused, model.predict(data, verbose=0)
+
+
+def test_keras_activations_build_graph_nodes_from_symbolic_tensors():
+    """deepgrad's keras.activations converted their argument to an array, so calling one on a KerasTensor while
+    building a functional model raised SymbolicValueError (keras-io's MobileViT could not be built)."""
+    theirs, ours = fresh_sessions()
+    (names, refused, predicted), (k_names, k_refused, k_predicted) = (
+        _activations_on_symbolic_tensors(ours), _activations_on_symbolic_tensors(theirs))
+    assert refused == k_refused == ["mish", "hard_silu", "sparsemax"]
+    assert names == k_names
+    np.testing.assert_allclose(predicted, k_predicted, rtol=1e-5, atol=1e-6)
