@@ -302,7 +302,8 @@ def squeeze(input, dim=None, *, axis=None):
         shape = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
     # PyTorch's three overloads: squeeze(), squeeze(int), squeeze(tuple)
     variant = 0 if dim is None else 1 if isinstance(dim, numbers.Integral) else 2
-    return kept_as_given(_renamed(reshape(input, shape), input, f"SqueezeBackward{variant}"), given_dim=dim)
+    out = _renamed(reshape(input, shape), input, f"SqueezeBackward{variant}")
+    return out if out is input else kept_as_given(out, given_dim=dim)   # (a no-op: input's own node keeps its own)
 
 
 @nested_dispatch
@@ -312,7 +313,7 @@ def unsqueeze(input, dim=None, *, axis=None):
     given = required_dim("unsqueeze", dim, axis)
     dim = normalize("unsqueeze", given, input.ndim + 1)
     return kept_as_given(_renamed(reshape(input, input.shape[:dim] + (1,) + input.shape[dim:]), input,
-                                  "UnsqueezeBackward0"), given_dim=given)
+                                  "UnsqueezeBackward0"), given_dim=given)   # (never a no-op: a new dim)
 
 
 def _renamed(out, input, torch_name):
