@@ -22,8 +22,8 @@ def _numba_passes():
 
 PASSES = {"numpy": lambda: NUMPY_PASSES, "numba": _numba_passes}
 
-# (x shape, w shape, stride, padding, dilation, groups) of im2col's weight gradient: output channels per
-# group at most COLUMNS_LEFT_MAX_CHANNELS (col @ gy^T) or above it (gy @ col^T), small per-sample products
+# (x shape, w shape, stride, padding, dilation, groups) of im2col's weight gradient: col @ gy^T (few output
+# channels per group) or gy @ col^T (many, or few column rows: conv_im2col.columns_left), small per-sample products
 # (wide) or large ones, shifted-row columns (stride 1, padding 1) and 2-D windows, groups, dilation
 IM2COL_CASES = [
     ((3, 16, 33, 35), (16, 16, 3, 3), 1, 1, 1, 1),    # columns left, per sample, shifted rows
@@ -31,6 +31,7 @@ IM2COL_CASES = [
     ((2, 4, 7, 9), (6, 2, 3, 3), 2, 1, 1, 2),         # columns left, wide, two groups, stride 2
     ((1, 3, 11, 9), (4, 3, 5, 5), 1, 2, 2, 1),        # columns left, dilation 2
     ((2, 2, 5, 7), (66, 2, 3, 3), 1, 1, 1, 1),        # gradient rows left, wide
+    ((2, 1, 9, 9), (40, 1, 3, 3), 1, 1, 1, 1),        # gradient rows left: 9 column rows against 40 channels
     ((1, 8, 31, 33), (132, 4, 3, 3), 1, 1, 1, 2),     # gradient rows left, per sample, two groups of 66
 ]
 
@@ -97,9 +98,16 @@ def test_im2col_cases_cover_both_orientations_and_layouts():
     def kind(case):
         x_shape, w_shape, stride, padding, dilation, groups = case
         out = tuple((x_shape[2 + a] + 2 * padding - dilation * (w_shape[2 + a] - 1) - 1) // stride + 1 for a in (0, 1))
-        return (w_shape[0] // groups <= conv_im2col.COLUMNS_LEFT_MAX_CHANNELS,
-                conv_im2col.is_wide(w_shape, out, groups))
+        return conv_im2col.columns_left(w_shape, groups), conv_im2col.is_wide(w_shape, out, groups)
     assert {kind(c) for c in IM2COL_CASES} == {(True, False), (True, True), (False, True), (False, False)}
+    assert [conv_im2col.columns_left(c[1], c[5]) for c in IM2COL_CASES] == [True] * 4 + [False] * 3
+
+
+def test_im2col_weight_gradient_orientation_rule():
+    assert conv_im2col.columns_left((16, 16, 3, 3), 1) and conv_im2col.columns_left((32, 3, 3, 3), 1)
+    assert not conv_im2col.columns_left((64, 3, 3, 3), 1)       # 27 column rows against 64 channels
+    assert not conv_im2col.columns_left((128, 128, 3, 3), 1)    # more than 64 channels
+    assert conv_im2col.columns_left((128, 4, 3, 3), 2)          # 64 channels per group
 
 
 @pytest.mark.parametrize("kwargs", [dict(padding=1), dict(stride=2, padding=1, groups=2), dict(padding=2, dilation=2)])

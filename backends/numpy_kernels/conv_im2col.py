@@ -170,12 +170,20 @@ def conv2d(x, w, out_hw, stride, padding, dilation, groups, cap):
     return y.reshape(n, co, ho, wo)
 
 
-#: up to this many output channels per group the weight gradient is computed transposed, col @ rows^T:
-#: OpenBLAS packs a transposed right operand of few rows (rows @ col^T's col^T against C_out rows) slowly.
-#: One thread, ms, rows @ col^T against col @ rows^T: b64 16ch 32x32 11.6 / 7.9, b128 25.0 / 16.6, 3->16
-#: 32x32 3.4 / 2.9, 16->32 stride 2 5.1 / 4.1, 64ch 8x8 8.3 / 7.5, LeNet's 6->16 1.5 / 1.2; at 128 a tie
-#: (b16 128ch 28x28 stride 2 17.1 / 17.4), above it the other way (b8 256ch 14x14 28.9 / 39.8)
+#: up to this many output channels per group the weight gradient is computed transposed, col @ rows^T,
+#: where the column rows are at least half the output channels (columns_left). One thread, ms, rows @ col^T
+#: against col @ rows^T: b64 16ch 32x32 11.6 / 7.9, b128 25.0 / 16.6, 3->16 32x32 3.4 / 2.9, b128 3->32
+#: 10.4 / 9.6, 16->32 stride 2 5.1 / 4.1, 64ch 8x8 8.3 / 7.5, LeNet's 6->16 1.5 / 1.2; at 128 channels a
+#: tie (b16 128ch 28x28 stride 2 17.1 / 17.4), above it the other way (b8 256ch 14x14 28.9 / 39.8), and
+#: so with 27 column rows against 64 channels (b128 3->64 32x32 20.7-21.7 / 22.0-22.9)
 COLUMNS_LEFT_MAX_CHANNELS = 64
+
+
+def columns_left(w_shape, groups):
+    """True when the weight gradient's products are col @ rows^T (then transposed) rather than rows @ col^T:
+    few output channels per group (COLUMNS_LEFT_MAX_CHANNELS), and column rows at least half as many."""
+    channels = w_shape[0] // groups
+    return channels <= COLUMNS_LEFT_MAX_CHANNELS and 2 * w_shape[1] * w_shape[2] * w_shape[3] >= channels
 
 
 def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, cap):
@@ -186,16 +194,16 @@ def conv2d_grad_weight(gy, x, w_shape, stride, padding, dilation, groups, cap):
                                                 x.itemsize)
     gw = np.zeros((groups, co // groups, w_shape[1] * w_shape[2] * w_shape[3]), gy.dtype)
     wide = is_wide(w_shape, (ho, wo), groups)
-    columns_left = co // groups <= COLUMNS_LEFT_MAX_CHANNELS
+    left = columns_left(w_shape, groups)
     gw_t = gw.transpose(0, 2, 1)
     for part in batch_chunks(n, per_sample, cap):
         col = columns(x[part], wide)
         rows = _gradient_rows(gy[part], groups, pitch, wide)
-        if wide and columns_left:
+        if wide and left:
             gw_t += grouped_matmul(np, col, rows.transpose(0, 2, 1))
         elif wide:
             gw += grouped_matmul(np, rows, col.transpose(0, 2, 1))
-        elif columns_left:
+        elif left:
             gw_t += thread_choice.matmul(col, rows.transpose(0, 1, 3, 2)).sum(axis=0)
         else:
             gw += thread_choice.matmul(rows, col.transpose(0, 1, 3, 2)).sum(axis=0)
