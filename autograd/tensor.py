@@ -271,10 +271,12 @@ class Tensor:
         return self.shape[0]
 
     def __iter__(self):
-        if not self.ndim:   # len() would name itself in the error
+        if not self.dim():   # len() would name itself in the error (dim(): what PyTorch's __iter__ asks)
             raise TypeError("iteration over a 0-d tensor; use t.item() for its value, or t.reshape(1) for a "
                             "one-element sequence")
-        return (self[i] for i in range(len(self)))
+        if type(self._data) is SparseCOO:
+            return (self[i] for i in range(len(self)))
+        return iter(self.unbind(0))   # one UnbindBackward0 node for all the rows, as PyTorch's (self[i]: one each)
 
     __hash__ = object.__hash__
 

@@ -235,7 +235,8 @@ s = torch.tensor(3.0).as_subclass(Logged)
 for name, call in {"len": lambda: len(t), "bool": lambda: bool(s), "float": lambda: float(s), "int": lambda: int(s),
                    "index": lambda: __import__("operator").index(torch.tensor(2).as_subclass(Logged)),
                    "complex": lambda: str(complex(s)), "repr": lambda: repr(t)[:0], "str": lambda: str(t)[:0],
-                   "in": lambda: 2.0 in t, "array": lambda: t.__array__().tolist()}.items():
+                   "in": lambda: 2.0 in t, "array": lambda: t.__array__().tolist(),
+                   "iter": lambda: len(list(t))}.items():
     log.clear()
     out = call()
     story[name] = [[entry[0] for entry in log], out]
@@ -256,6 +257,17 @@ def _size_story(lib):
 def test_size_reaches_torch_function():
     require_torch()
     assert _size_story("autograd") == _size_story("torch")
+
+
+def test_iterating_unbinds_as_pytorch():
+    torch = require_torch()
+    got = []
+    for lib in (torch, ag):
+        x = lib.arange(6.0).reshape(3, 2).requires_grad_()
+        rows = list(x)
+        sum(r.sum() * (i + 1) for i, r in enumerate(rows)).backward()
+        got.append(([type(r.grad_fn).__name__ for r in rows], x.grad.tolist(), [r.tolist() for r in rows]))
+    assert got[1] == got[0]
 
 
 def test_complex_of_a_one_element_tensor():
