@@ -37,6 +37,10 @@ class LossScaleOptimizer(Optimizer):
                                      "on the `inner_optimizer`.")
         if kwargs:
             raise ValueError(f"LossScaleOptimizer does not support arguments: `{'`, `'.join(kwargs.keys())}`.")
+        if not hasattr(inner_optimizer, "apply_gradients"):   # Keras fails reading its loss_scale_factor
+            raise AttributeError(f"LossScaleOptimizer: inner_optimizer must be an optimizer instance, got "
+                                 f"{type(inner_optimizer).__name__} {inner_optimizer!r}; pass e.g. "
+                                 "keras.optimizers.LossScaleOptimizer(keras.optimizers.get('sgd'))")
         self.inner_optimizer = inner_optimizer
         inner_optimizer._wrapped_by_loss_scale = True   # Keras's wrapped Nadam lists (and saves) no product
         super().__init__(learning_rate=0.0, name=name)

@@ -3,13 +3,19 @@ with Keras's formulas: pairwise cosine distances, positives = same label (the di
 negatives = other labels, softplus(logsumexp(positive terms) + logsumexp(negative terms)) per example. Examples
 with no positive (or no negative) pair give 0 and are masked out of the mean, as in Keras."""
 import autograd as ag
+from autograd.errors import ShapeError
 
 from . import masking
 from .loss_base import LossFunctionWrapper, _tensor, keras_32
 
 
-def _label_column(labels):
-    return labels.reshape(-1, 1) if labels.ndim == 1 else labels
+def _label_column(labels, what="y_true"):
+    """Integer labels (N,) or (N, 1) as a column (N, 1); anything else (one-hot rows) is refused, as the
+    broadcasting comparison of Keras's torch backend fails for it."""
+    if labels.ndim > 2 or (labels.ndim == 2 and labels.shape[1] != 1) or labels.ndim == 0:
+        raise ShapeError(f"circle: {what} must hold one integer class label per example, shape (batch,) or "
+                         f"(batch, 1), got shape {tuple(labels.shape)}; for one-hot labels pass their argmax")
+    return labels.reshape(-1, 1)
 
 
 def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal=True, gamma=80, margin=0.4):
@@ -21,7 +27,7 @@ def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal
     labels = _tensor(y_true).long()
     reference = y_pred if ref_embeddings is None else _tensor(ref_embeddings, y_pred, y_pred.dtype)
     ref = labels if ref_labels is None else _tensor(ref_labels).long()
-    query, key = _label_column(labels), _label_column(ref)
+    query, key = _label_column(labels), _label_column(ref, "ref_labels")
     if query.shape[0] != y_pred.shape[0] or key.shape[0] != reference.shape[0]:
         raise ValueError(f"circle: {query.shape[0]} labels for {y_pred.shape[0]} embeddings or {key.shape[0]} "
                          f"reference labels for {reference.shape[0]} reference embeddings; pass one label per row")

@@ -5,7 +5,7 @@ import re
 import numpy as np
 
 import autograd as ag
-from autograd.errors import IdentifierError
+from autograd.errors import IdentifierError, ShapeError
 
 from . import metrics_extra
 from .metric_state import StateVariable, add_state, state
@@ -306,15 +306,20 @@ class AUC(Metric):
         if self.from_logits:
             y_pred = 1.0 / (1.0 + np.exp(-y_pred))
         y_pred, y_true = np.clip(y_pred, 0.0, 1.0), y_true.astype(np.float64)
+        labels = y_pred.shape[-1] if y_pred.ndim else 1
+        if self.label_weights is not None and len(self.label_weights) not in ((labels,) if self.multi_label
+                                                                              else (1, labels)):
+            raise ShapeError(f"{self.name}: label_weights has {len(self.label_weights)} weights, but y_pred has "
+                             f"{labels} labels in its last axis (shape {y_pred.shape}); give one weight per label")
         if self.label_weights is not None and not self.multi_label:
             weight = weight * np.asarray(self.label_weights)
         if not self.multi_label:
             counts = self._counts(y_true.reshape(-1), y_pred.reshape(-1), weight.reshape(-1))
         else:
-            labels = y_pred.shape[-1]
             if self.true_positives is not None and self.true_positives.shape[1] != labels:
-                raise ValueError(f"{self.name}: multi_label AUC counts {self.true_positives.shape[1]} labels, but "
-                                 f"y_pred has {labels} in its last axis (shape {y_pred.shape})")
+                raise ShapeError(f"{self.name}: multi_label AUC counts {self.true_positives.shape[1]} labels, but "
+                                 f"y_pred has {labels} in its last axis (shape {y_pred.shape}); pass "
+                                 f"num_labels={labels} or predictions with {self.true_positives.shape[1]} labels")
             columns = [self._counts(t, p, w) for t, p, w in zip(y_true.reshape(-1, labels).T,
                                                                   y_pred.reshape(-1, labels).T,
                                                                   weight.reshape(-1, labels).T)]
