@@ -111,6 +111,7 @@ def mish(x):
 # construction), where its name differs; mish (and hard_silu, hard_swish, sparsemax) Keras refuses there, and
 # linear returns the KerasTensor itself
 _GRAPH_OPS = {"exponential": "exp", "mish": None}
+_symbolic_op = None   # symbolic_ops.symbolic_op, set by its install() (importing it here would close an import circle)
 
 
 def _accepting_arrays(fn, arrays=True):
@@ -125,8 +126,7 @@ def _accepting_arrays(fn, arrays=True):
         if isinstance(x, KerasTensor) and op_name is not None:
             if fn.__name__ == "linear":
                 return x
-            from .symbolic_ops import symbolic_op
-            return symbolic_op(fn, op_name)(x, *args, **kwargs)
+            return _symbolic_op(fn, op_name)(x, *args, **kwargs)
         return fn(_t(x) if arrays else x, *args, **kwargs)
     return activation
 

@@ -209,6 +209,8 @@ def install(ops_module, image_module=None):
     so that they also accept KerasTensors, and give KerasTensor the arithmetic, comparison and indexing
     operators."""
     _installed["ops"] = ops_module
+    from . import activations   # keras.activations on a KerasTensor record the same nodes
+    activations._symbolic_op = symbolic_op
     if image_module is not None:
         _installed["image"] = image_module
         for name in _image_names():
