@@ -17,6 +17,7 @@
 - `trainable`, `weights`, `trainable_weights`, `get_weights`/`set_weights`, `count_params`, `losses`
   (weight regularisers and `add_loss`) as in Keras.
 """
+import contextlib
 import functools
 import inspect
 import math
@@ -192,6 +193,18 @@ def _filled_masks(call, args, kwargs):
             return {}
         filled[key] = map_structure(lambda k: graph_mask(k) if isinstance(k, KerasTensor) else None, value)
     return filled
+
+
+@contextlib.contextmanager
+def _muted_warnings():
+    """Warnings issued inside are not shown. Not warnings.catch_warnings: leaving it resets Python's
+    once-per-place record, so every warning shown before would show again (at fit, after a model was built)."""
+    show = warnings.showwarning
+    warnings.showwarning = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        warnings.showwarning = show
 
 
 def graph_mask(tensor):
@@ -1177,8 +1190,7 @@ class Layer(Module, metaclass=_LayerType):
             plans = [(probe_batch, size) for size in (_PROBE_SIZES if any(None in k.shape[1:] for k in symbolic)
                                                       else _PROBE_SIZES[:1])]
         results = [self._probe_run(args, kwargs, *plans[0])]
-        with warnings.catch_warnings():   # a repeat at other sizes: its warnings were shown by the first run
-            warnings.simplefilter("ignore")
+        with _muted_warnings():   # a repeat at other sizes: its warnings were shown by the first run
             results += [self._probe_run(args, kwargs, batch, size) for batch, size in plans[1:]]
         if results[0] is None:
             raise ValueError(f"{self.name}: call() returned None; a layer must return its outputs")
