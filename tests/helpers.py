@@ -1,5 +1,7 @@
 """Shared checks: an op against PyTorch (forward and gradients), gradcheck in float64, and the tolerances
 for comparing float32/float16 results; `torch`, the oracle, imported by the test that first uses it."""
+import os
+
 import numpy as np
 import pytest
 
@@ -206,3 +208,11 @@ def pytorch_draws_generically(kind):
             ours = (-np.log1p(-TorchStream(7).random(64))).astype(np.float32)
         _GENERIC_DRAWS[kind] = bool(np.array_equal(theirs.numpy(), ours))
     return _GENERIC_DRAWS[kind]
+
+
+#: Checks that compile Numba kernels again from an empty cache in a child process (the kernels' vectorised LLVM IR,
+#: the other SIMD width's tiles): several minutes of compiling on two cores, about a tenth of the suite, so they
+#: run when DEEPGRAD_FRESH_COMPILE_CHECKS=1 is set (each stop's verification, README "Testing"), not in CI's run
+fresh_compile_check = pytest.mark.skipif(
+    os.environ.get("DEEPGRAD_FRESH_COMPILE_CHECKS", "") in ("", "0"),
+    reason="compiles Numba kernels from an empty cache (minutes); set DEEPGRAD_FRESH_COMPILE_CHECKS=1 to run it")

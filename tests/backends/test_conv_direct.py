@@ -13,7 +13,7 @@ import pytest
 
 import nn.functional as F
 from backends.numpy_kernels import conv, conv_choice
-from tests.helpers import check_gradcheck, rand
+from tests.helpers import check_gradcheck, fresh_compile_check, rand
 
 #: set in the child process of test_the_other_vector_width_matches_torch: compile the tiles with the
 #: other kind of CPU's vectors (simd.WIDTH 32 <-> 64 bytes before any kernel compiles, in an empty
@@ -228,6 +228,7 @@ def test_rule_picks_direct_for_larger_filters_on_large_images():
     assert [pick((16, 32, 32, 32), (64, 32, 5, 5), 3, 2, d) for d in directions] == ["im2col"] * 3
 
 
+@fresh_compile_check
 def test_the_other_vector_width_matches_torch(tmp_path):
     """This host compiles the tiles with one vector width (64 bytes with AVX-512, 32 without); the
     other width runs here too, in a child process with a Numba cache of its own, against PyTorch."""

@@ -23,6 +23,8 @@ import pytest
 
 pytest.importorskip("numba")
 
+from tests.helpers import fresh_compile_check  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # The child: runs each kernel for float32 and float64 and writes {name: [IR of each signature]}.
@@ -194,6 +196,7 @@ def test_vectorised_loops_counts_the_vector_loops_of_known_ir():
     assert vectorised_loops(kernel.inspect_llvm(kernel.signatures[0])) == 1
 
 
+@fresh_compile_check
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_kernel_loops_are_vectorised(kernel_ir, name):
     versions = kernel_ir[name]
@@ -210,6 +213,7 @@ def test_kernel_loops_are_vectorised(kernel_ir, name):
         "accesses are no longer provably contiguous (index it from 0, offsets inside the index)")
 
 
+@fresh_compile_check
 @pytest.mark.parametrize("name", sorted(TILED))
 def test_register_tiles_are_vector_fmas(kernel_ir, name):
     """The register-tiled passes compile to fused multiply-adds on whole vectors of this host's width
