@@ -92,11 +92,16 @@ class RNNBase(LayerWeights, Module):
         """The recurrence kernels' name for the mode: 'lstm', 'gru', 'rnn_tanh' or 'rnn_relu'."""
         return self.mode.lower()
 
+    def _weight(self, name):
+        """The weight called `name` (None when absent); a parametrized one (nn.utils.parametrize moves it out of
+        _parameters) is computed through its parametrization as PyTorch's RNN reads it."""
+        p = self._parameters
+        return p[name] if name in p else getattr(self, name, None)
+
     def _weights(self, layer, direction):
         suffix = f"_l{layer}" + ("_reverse" if direction else "")
-        p = self._parameters
-        return (p["weight_ih" + suffix], p["weight_hh" + suffix], p.get("bias_ih" + suffix),
-                p.get("bias_hh" + suffix))
+        return (self._weight("weight_ih" + suffix), self._weight("weight_hh" + suffix),
+                self._weight("bias_ih" + suffix), self._weight("bias_hh" + suffix))
 
     def _initial_states(self, hx, batched, batch):
         """hx as per-(layer, direction) lists (h0s, c0s); None entries start from zeros."""
@@ -152,7 +157,7 @@ class RNNBase(LayerWeights, Module):
                 k = layer * directions + d
                 w_ih, w_hh, b_ih, b_hh = self._weights(layer, d)
                 if self.proj_size:
-                    w_hr = self._parameters[f"weight_hr_l{layer}" + ("_reverse" if d else "")]
+                    w_hr = self._weight(f"weight_hr_l{layer}" + ("_reverse" if d else ""))
                     result = projected_lstm(x, h0s[k], c0s[k], w_ih, w_hh, b_ih, b_hh, w_hr, reverse=d == 1)
                 else:
                     result = recurrence(self._kind, x, h0s[k], c0s[k], w_ih, w_hh, b_ih, b_hh, reverse=d == 1)
@@ -194,7 +199,7 @@ class RNNBase(LayerWeights, Module):
             for d in range(directions):
                 k = layer * directions + d
                 if self.proj_size:
-                    w_hr = self._parameters[f"weight_hr_l{layer}" + ("_reverse" if d else "")]
+                    w_hr = self._weight(f"weight_hr_l{layer}" + ("_reverse" if d else ""))
                     y, h, c = packed_projected_lstm(x, sizes, h0s[k], c0s[k], *self._weights(layer, d), w_hr,
                                                     reverse=d == 1)
                 else:
