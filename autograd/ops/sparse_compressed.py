@@ -4,7 +4,7 @@ import numpy as np
 
 import backends
 
-from ..errors import DtypeError, ShapeError
+from ..errors import DtypeError, IndexRangeError, ShapeError
 from ..sparse_storage import is_sparse_array
 from ..tensor import Tensor
 from .sparse_build import _as_array, _constant, _rebuild, _sparse, _values, sparse_coo_tensor
@@ -30,6 +30,13 @@ def compressed_tensor(layout, compressed_indices, plain_indices, values, size, d
     if size is None:
         extent = int(plain.max()) + 1 if plain.size else 0
         size = (offsets.size - 1, extent) if dim == 0 else (extent, offsets.size - 1)
+    plain_extent = tuple(size)[1 - dim]
+    if plain.size and int(plain.max()) >= plain_extent:
+        # PyTorch's own wording under check_invariants=True (unchecked it builds a matrix that crashes later)
+        short = "ncols" if dim == 0 else "nrows"
+        raise IndexRangeError(f"{op}: `0 <= {names[1]} < {short}` is not satisfied: {names[1]} holds "
+                              f"{int(plain.max())}, out of range for the size {tuple(size)} ({plain_extent} "
+                              f"{other_unit}s); give a larger size or fix the indices")
     pairs = [expanded, plain] if dim == 0 else [plain, expanded]
     coo = sparse_coo_tensor(device.xp.stack(pairs), values, tuple(size), dtype=dtype, device=device)
     if coo.ndim != 2 or coo._data.sparse_dim != 2:
