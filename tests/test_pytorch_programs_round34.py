@@ -6,7 +6,8 @@ TransformedDistribution chains, MixtureSameFamily and Independent fitted by rsam
 interpolate's 'area', 'nearest-exact' and antialiased bilinear / bicubic modes; stride-level views (stride(),
 as_strided, Tensor.unfold, einsum with an ellipsis, kron, block_diag, cartesian_prod, combinations,
 tril_indices); sparse COO and CSR matrices in label propagation and a graph model; and orthogonal (every map),
-spectral_norm, weight_norm and a user parametrization on an RNN. Run on deepgrad with only their imports changed:
+spectral_norm, weight_norm and a user parametrization on an RNN; MultiheadAttention with kdim / vdim, bool and float
+padding masks, per-head weights and a 3-D mask, and a TransformerDecoder with tgt_is_causal and memory masks. Run on deepgrad with only their imports changed:
 they must print what PyTorch prints, number for number (all in float64)."""
 import pytest
 
@@ -17,7 +18,8 @@ from tests.test_pytorch_programs_round33 import ROUND33_IMPORTS
 ROUND34_IMPORTS = ROUND33_IMPORTS
 
 FLOAT64_PROGRAMS = ["torch_r34_func_gauss_newton", "torch_r34_distributions_registry", "torch_r34_resize_pyramid",
-                    "torch_r34_strided_pairwise", "torch_r34_sparse_csr_propagation", "torch_r34_orthogonal_maps"]
+                    "torch_r34_strided_pairwise", "torch_r34_sparse_csr_propagation", "torch_r34_orthogonal_maps",
+                    "torch_r34_transformer_masks"]
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
