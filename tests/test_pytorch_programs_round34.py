@@ -7,8 +7,9 @@ interpolate's 'area', 'nearest-exact' and antialiased bilinear / bicubic modes; 
 as_strided, Tensor.unfold, einsum with an ellipsis, kron, block_diag, cartesian_prod, combinations,
 tril_indices); sparse COO and CSR matrices in label propagation and a graph model; and orthogonal (every map),
 spectral_norm, weight_norm and a user parametrization on an RNN; MultiheadAttention with kdim / vdim, bool and float
-padding masks, per-head weights and a 3-D mask, and a TransformerDecoder with tgt_is_causal and memory masks. Run on deepgrad with only their imports changed:
-they must print what PyTorch prints, number for number (all in float64)."""
+padding masks, per-head weights and a 3-D mask, and a TransformerDecoder with tgt_is_causal and memory masks. Run on
+deepgrad with only their imports changed: they must print what PyTorch prints, number for number (all in
+float64)."""
 import pytest
 
 from tests.test_pytorch_programs_round9 import check_float64_program
