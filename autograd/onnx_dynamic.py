@@ -114,6 +114,9 @@ def settings(recs, dims):
 
 
 def _same(a, b):
+    """Whether two recorded settings are equal, looking inside tuples and lists (interpolate's plans hold arrays)."""
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return a is b or (np.shape(a) == np.shape(b) and np.array_equal(a, b))
     return a == b

@@ -286,15 +286,42 @@ def attention(g, args, kw):
     return [g.op("MatMul", [probs, _name(g, v)], "Attention")]
 
 
+def _host(a):
+    """A plan's index or weight array as NumPy (a CuPy array is copied from the device)."""
+    return a.get() if hasattr(a, "get") else np.asarray(a)
+
+
 def resample(g, args, kw):
+    """interpolate's resampling: an integer nearest upscale as Resize, other plans (nearest at other sizes,
+    linear, cubic, any align_corners) as the gathers and weighted sums they are, axis by axis."""
     x, plans = args[0], args[1]
-    scales = [1.0] * x.array.ndim
-    for axis, (kind, factor) in plans:
-        if kind != "repeat":
-            _refuse("interpolate", f"with the {kind!r} plan (export writes mode='nearest' at integer scales)")
-        scales[axis] = float(factor)
-    return [g.op("Resize", [_name(g, x), None, g.constant(np.array(scales, np.float32), "scales")], "Resize",
-                 mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor")]
+    if all(kind == "repeat" for _, (kind, *_) in plans):
+        scales = [1.0] * x.array.ndim
+        for axis, (_, factor) in plans:
+            scales[axis] = float(factor)
+        return [g.op("Resize", [_name(g, x), None, g.constant(np.array(scales, np.float32), "scales")], "Resize",
+                     mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor")]
+    y, ndim = _name(g, x), x.array.ndim
+    for axis, plan in plans:
+        kind = plan[0]
+        if kind == "repeat":
+            scales = [1.0] * ndim
+            scales[axis] = float(plan[1])
+            y = g.op("Resize", [y, None, g.constant(np.array(scales, np.float32), "scales")], "Resize",
+                     mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor")
+        elif kind == "take":
+            y = g.op("Gather", [y, g.constant(_host(plan[1]).astype(np.int64), "index")], "Resample", axis=axis)
+        else:
+            mixed = None
+            for index, w in zip(plan[1], plan[2]):
+                shape = [1] * ndim
+                shape[axis] = -1
+                weight = _host(w).astype(x.array.dtype).reshape(shape)
+                tap = g.op("Gather", [y, g.constant(_host(index).astype(np.int64), "index")], "Resample", axis=axis)
+                tap = g.op("Mul", [tap, g.constant(weight, "weight")], "Resample")
+                mixed = tap if mixed is None else g.op("Add", [mixed, tap], "Resample")
+            y = mixed
+    return [y]
 
 
 def softplus(g, args, kw):
