@@ -8,8 +8,10 @@ einsum with an ellipsis, kron, block_diag, cartesian_prod, combinations, tril_in
 in label propagation and a graph model; and orthogonal (every map), spectral_norm, weight_norm and a user
 parametrization on an RNN; MultiheadAttention with kdim / vdim, bool and float padding masks, per-head weights and a
 3-D mask, and a TransformerDecoder with tgt_is_causal and memory masks; an LSTM with proj_size and a GRU, both two-
-layer and bidirectional, over an unsorted packed batch, with LSTMCell / GRUCell loops. Run on deepgrad with only
-their imports changed: they must print what PyTorch prints, number for number (all in float64)."""
+layer and bidirectional, over an unsorted packed batch, with LSTMCell / GRUCell loops; gradients of svd, eigh, qr,
+lstsq, solve_triangular, pinv, slogdet, the nuclear norm and cond in a spectrum fit and a low-rank completion. Run
+on deepgrad with only their imports changed: they must print what PyTorch prints, number for number (all in
+float64)."""
 import pytest
 
 from tests.test_pytorch_programs_round9 import check_float64_program
@@ -20,7 +22,8 @@ ROUND34_IMPORTS = ROUND33_IMPORTS
 
 FLOAT64_PROGRAMS = ["torch_r34_func_gauss_newton", "torch_r34_distributions_registry", "torch_r34_resize_pyramid",
                     "torch_r34_strided_pairwise", "torch_r34_sparse_csr_propagation", "torch_r34_orthogonal_maps",
-                    "torch_r34_transformer_masks", "torch_r34_packed_projection"]
+                    "torch_r34_transformer_masks", "torch_r34_packed_projection",
+                    "torch_r34_linalg_grad_fit"]
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
