@@ -23,7 +23,7 @@ from .legacy_complex import real_items
 from backends.errors import DeviceError
 from .capture import refuse_host_read, state as capture
 from .grad_mode import INFERENCE, make_inference, state
-from .versions import mark_modified
+from .versions import UncheckedCell, mark_modified
 from .warn_once import warn_once
 from .hooks import RETAIN_KEY, add_hook
 from .node_names import shown as _shown
@@ -139,8 +139,7 @@ class Tensor:
         """This tensor's values as a tensor outside any graph: shares memory but has a version counter of its own,
         as PyTorch's, so in-place changes through it (optimisers, init) escape autograd's saved-tensor check."""
         t = Tensor._make(self._data, self._device, None, 0, False)
-        if self._vc is INFERENCE:
-            t._vc = INFERENCE
+        t._vc = INFERENCE if self._vc is INFERENCE else UncheckedCell([0])
         return t
 
     @data.setter
@@ -172,8 +171,10 @@ class Tensor:
 
     def _bump_version(self):
         """Record an in-place change, so that backward through ops that saved these values refuses to run."""
-        self._version_cell()[0] += 1
-        mark_modified(self._data)
+        cell = self._version_cell()
+        cell[0] += 1
+        if type(cell) is not UncheckedCell:
+            mark_modified(self._data)
 
     # ----- conversion --------------------------------------------------------------------------
     def numpy(self, *, force=False):

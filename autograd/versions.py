@@ -16,6 +16,12 @@ clock = _Clock()
 _changed = {}   # id(array) -> (tick of the last in-place change, weak reference that evicts the entry)
 
 
+class UncheckedCell(list):
+    """The version cell of a `.data` alias (and of the views made from it): in-place changes through it count in
+    its own version but are not recorded as changes, so they escape the saved-tensor check as PyTorch's do (the
+    idiom `scratch.data[i] = value` that torchdiffeq uses to write past the check)."""
+
+
 def mark_modified(array):
     """Record that `array` was just changed in place."""
     clock.tick += 1
