@@ -23,7 +23,7 @@ ROUND34_IMPORTS = ROUND33_IMPORTS
 FLOAT64_PROGRAMS = ["torch_r34_func_gauss_newton", "torch_r34_distributions_registry", "torch_r34_resize_pyramid",
                     "torch_r34_strided_pairwise", "torch_r34_sparse_csr_propagation", "torch_r34_orthogonal_maps",
                     "torch_r34_transformer_masks", "torch_r34_packed_projection",
-                    "torch_r34_linalg_grad_fit"]
+                    "torch_r34_linalg_grad_fit", "torch_r34_sampler_schedules"]
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
