@@ -35,6 +35,7 @@ from .noise import (ActivityRegularization, AlphaDropout, GaussianDropout, Gauss
 from .normalization_more import GroupNormalization, UnitNormalization
 from .image_preprocessing import CenterCrop, RandomCrop, Resizing
 from .max_num_bounding_boxes import MaxNumBoundingBoxes
+from . import box_moves  # noqa: F401,E402 (registers the box moves the image layers call)
 from .dot import Dot, dot
 from .preprocessing import CategoryEncoding, Discretization
 from .lookup import IntegerLookup, StringLookup

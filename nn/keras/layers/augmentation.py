@@ -29,6 +29,7 @@ from autograd.ops.no_grad_op import no_grad_op
 
 from ...functional.affine_warp import FILL_MODES, INTERPOLATIONS, affine_transform
 from .. import random as keras_random
+from .box_augmentation import augment_dict, box_tools, image_size, on_device
 from ..context import current_training
 from ..layer import Layer
 from ..settings import standardize_data_format
@@ -141,6 +142,10 @@ def drawing_with(layer, generator=None, tape=None):
         object.__setattr__(layer, "_draw_tape", saved[1])
 
 
+def _box_moves():
+    return box_tools()   # box_moves, registered by nn.keras.layers (it uses keras.ops, which imports this module)
+
+
 def _uncaptured(draw):
     """draw() with any jit capture set aside: a draw may use tensor ops and read their values (keras.random's
     draws do), which a capture would record or refuse; each replay calls the draw again instead."""
@@ -185,28 +190,26 @@ class RandomImageLayer(TrainingByDefault, Layer):
     first images are turned channels-last for it and back), the inputs unchanged (cast to float) otherwise."""
 
     def __init__(self, seed=None, data_format=None, **kwargs):
-        bounding_box_format = kwargs.pop("bounding_box_format", None)
-        if bounding_box_format is not None:   # Keras's layers also transform boxes in a dict input; ours do not
-            raise UnsupportedError(
-                f"{type(self).__name__}: bounding_box_format={bounding_box_format!r} (augmenting bounding boxes "
-                "with the images) is not supported by deepgrad's augmentation layers; augment the images alone, "
-                "and move the boxes with keras.utils.bounding_boxes (affine_transform, crop, pad, clip_to_image_size)")
+        bounding_box_format = kwargs.pop("bounding_box_format", None)   # as Keras's: a keyword of the base layer
         super().__init__(**kwargs)
-        if isinstance(getattr(self, "_constructor_arguments", None), dict):   # Keras's configs leave None out
-            self._constructor_arguments.pop("bounding_box_format", None)
         try:
             self.data_format = standardize_data_format(data_format)
         except ValueError:
             raise ValueError(f"{type(self).__name__}: data_format must be 'channels_last' or 'channels_first', "
                              f"got {data_format!r}") from None
         self.seed = seed
+        self.bounding_box_format = bounding_box_format
         give_seed_generator(self, seed)
         arguments = self._constructor_arguments
-        if isinstance(arguments, dict):   # Keras's configs list the resolved data_format, first
+        if isinstance(arguments, dict):   # Keras's configs list the resolved data_format, then any box format, first
+            boxes = {} if bounding_box_format is None else {"bounding_box_format": bounding_box_format}
             object.__setattr__(self, "_constructor_arguments", {
-                "data_format": self.data_format, **{k: v for k, v in arguments.items() if k != "data_format"}})
+                "data_format": self.data_format, **boxes,
+                **{k: v for k, v in arguments.items() if k not in ("data_format", "bounding_box_format")}})
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):   # {'images', 'bounding_boxes', 'labels', 'segmentation_masks'}, as Keras's
+            return augment_dict(self, inputs, training)
         if inputs.ndim not in (3, 4):
             raise DimRangeError(f"{self.name}: expects images shaped (N, H, W, C) or (H, W, C), got {inputs.shape}")
         if not inputs.is_floating_point():
@@ -223,6 +226,32 @@ class RandomImageLayer(TrainingByDefault, Layer):
     def transform(self, images):
         """The randomly transformed batch (subclasses define it)."""
         raise TypeError(f"{type(self).__name__} must define transform(images)")
+
+    # the dict input's hooks (box_augmentation.augment_dict); subclasses define draw and apply
+    def _dict_transformation(self, images, training):
+        """A training call's host draws for a 4-D batch (Keras's get_random_transformation), else None."""
+        if not training:
+            return None
+        height, width = image_size(self, images)
+        return self.draw(images.shape[0], height, width)
+
+    def _dict_images(self, images, transformation, training, interpolation=None):
+        images = images if images.is_floating_point() else images.float()
+        if transformation is None:
+            return images
+        first = self.data_format == "channels_first"   # apply() works on channels-last batches
+        out = self.apply(images.permute(0, 2, 3, 1) if first else images, transformation, interpolation)
+        return out.permute(0, 3, 1, 2) if first else out
+
+    def _dict_boxes(self, boxes, transformation, training, height, width):
+        return boxes if transformation is None else self.move_boxes(boxes, transformation, height, width)
+
+    def _dict_masks(self, masks, transformation, training):
+        return self._dict_images(masks, transformation, training)
+
+    def move_boxes(self, boxes, transformation, height, width):
+        """The boxes after the transformation (unchanged: the layer moves no pixels)."""
+        return boxes
 
 
 class RandomAffineLayer(RandomImageLayer):
@@ -243,8 +272,24 @@ class RandomAffineLayer(RandomImageLayer):
         return affine_transform(images, matrices, self.interpolation, self.fill_mode, self.fill_value)
 
     def matrices(self, n, height, width):
-        """(n, 8) Keras-style transforms (output pixel -> input point), one per image."""
-        raise TypeError(f"{type(self).__name__} must define matrices(n, height, width)")
+        """(n, 8) Keras-style transforms (output pixel -> input point), one per image, freshly drawn."""
+        return self.matrices_of(self.draw(n, height, width), height, width)
+
+    def draw(self, n, height, width):
+        """The layer's random parameters for `n` images, as host values (subclasses define it)."""
+        raise TypeError(f"{type(self).__name__} must define draw(n, height, width)")
+
+    def matrices_of(self, params, height, width):
+        """(n, 8) transforms from drawn parameters (subclasses define it)."""
+        raise TypeError(f"{type(self).__name__} must define matrices_of(params, height, width)")
+
+    def apply(self, images, params, interpolation=None):
+        _, h, w, _ = images.shape
+        return affine_transform(images, on_device(self.matrices_of(params, h, w), images),
+                                interpolation or self.interpolation, self.fill_mode, self.fill_value)
+
+    def _dict_masks(self, masks, transformation, training):   # Keras resamples masks with 'nearest'
+        return masks if transformation is None else self._dict_images(masks, transformation, training, "nearest")
 
 
 class RandomFlip(RandomImageLayer):
@@ -252,7 +297,7 @@ class RandomFlip(RandomImageLayer):
     together ("horizontal_and_vertical", the default). Another mode is accepted, as Keras accepts it, and flips
     nothing."""
 
-    _config_leads_with = ("data_format", "seed")
+    _config_leads_with = ("data_format", "bounding_box_format", "seed")
 
     def __init__(self, mode=BOTH, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
@@ -263,6 +308,15 @@ class RandomFlip(RandomImageLayer):
         n = images.shape[0]
         flip = host_draws(self, images, lambda: self.draw_flips(n))
         return flip_images(images, flip, self.mode)
+
+    def draw(self, n, height, width):
+        return self.draw_flips(n)
+
+    def apply(self, images, flips, interpolation=None):
+        return flip_images(images, flips, self.mode)
+
+    def move_boxes(self, boxes, flips, height, width):
+        return _box_moves().flip_boxes(boxes, flips, self.mode, self.bounding_box_format, height, width)
 
     def draw_flips(self, n):
         """Which of `n` images to flip, drawn as Keras draws them: one uniform per image from the layer's
@@ -295,17 +349,22 @@ class RandomRotation(RandomAffineLayer):
     """Rotates each image about its centre by a random angle in factor * 2 pi (factor: a fraction of a
     full turn, x meaning [-x, x], or a pair (lower, upper)); positive angles turn counter-clockwise."""
 
-    _config_leads_with = ("data_format", "factor", "fill_mode", "fill_value")
+    _config_leads_with = ("data_format", "bounding_box_format", "factor", "fill_mode", "fill_value")
 
     def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0, **kwargs):
         super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
         self.factor = _factor_range(factor, "RandomRotation", "factor")
         _config_says(self, "factor", self.factor)
 
-    def matrices(self, n, height, width):
+    def draw(self, n, height, width):
         """Keras's draw: one angle in degrees per image, uniform in factor * 360, from the layer's SeedGenerator."""
-        degrees = keras_uniform(self, (n,), self.factor[0] * 360.0, self.factor[1] * 360.0)
+        return keras_uniform(self, (n,), self.factor[0] * 360.0, self.factor[1] * 360.0)
+
+    def matrices_of(self, degrees, height, width):
         return rotation_matrices(degrees * np.float32(math.pi / 180.0), height, width)
+
+    def move_boxes(self, boxes, degrees, height, width):
+        return _box_moves().rotate_boxes(boxes, degrees, self.bounding_box_format, height, width)
 
 
 def rotation_matrices(angle, height, width):
@@ -332,11 +391,20 @@ class RandomZoom(RandomAffineLayer):
         if self.height_factor[0] <= -1 or (self.width_factor and self.width_factor[0] <= -1):
             raise ValueError(f"RandomZoom: factors must be > -1, got {height_factor!r}, {width_factor!r}")
 
-    def matrices(self, n, height, width):
-        """Keras's draws: the height zooms, then (with a width_factor) the width zooms, uniform in 1 + factor."""
+    def draw(self, n, height, width):
+        """Keras's draws: the height zooms, then (with a width_factor) the width zooms, uniform in 1 + factor;
+        returned as rows (width zooms, height zooms)."""
         zoom_h = keras_uniform(self, (n,), 1.0 + self.height_factor[0], 1.0 + self.height_factor[1])
         zoom_w = zoom_h if self.width_factor is None else \
             keras_uniform(self, (n,), 1.0 + self.width_factor[0], 1.0 + self.width_factor[1])
+        return np.stack([zoom_w, zoom_h])
+
+    def move_boxes(self, boxes, zooms, height, width):
+        return _box_moves().zoom_boxes(boxes, zooms[0], zooms[1], self.bounding_box_format, height, width)
+
+    def matrices_of(self, zooms, height, width):
+        zoom_w, zoom_h = zooms
+        n = zoom_w.shape[0]
         zeros, one, half = np.zeros(n, np.float32), np.float32(1), np.float32(2)
         return np.stack([zoom_w, zeros, (np.float32(width) - one) / half * (one - zoom_w), zeros, zoom_h,
                          (np.float32(height) - one) / half * (one - zoom_h), zeros, zeros], 1)
@@ -352,10 +420,19 @@ class RandomTranslation(RandomAffineLayer):
         self.height_factor = _factor_range(height_factor, "RandomTranslation", "height_factor")
         self.width_factor = _factor_range(width_factor, "RandomTranslation", "width_factor")
 
-    def matrices(self, n, height, width):
-        """Keras's draws: the height fractions, then the width fractions, times the image's size."""
+    def draw(self, n, height, width):
+        """Keras's draws: the height fractions, then the width fractions, times the image's size; returned as rows
+        (dx, dy) in pixels."""
         dy = keras_uniform(self, (n,), *self.height_factor) * np.float32(height)
         dx = keras_uniform(self, (n,), *self.width_factor) * np.float32(width)
+        return np.stack([dx, dy])
+
+    def move_boxes(self, boxes, shifts, height, width):
+        return _box_moves().translate_boxes(boxes, shifts[0], shifts[1], self.bounding_box_format, height, width)
+
+    def matrices_of(self, shifts, height, width):
+        dx, dy = shifts
+        n = dx.shape[0]
         ones, zeros = np.ones(n, np.float32), np.zeros(n, np.float32)
         return np.stack([ones, zeros, -dx, zeros, ones, -dy, zeros, zeros], 1)
 
@@ -380,9 +457,14 @@ class RandomContrast(RandomImageLayer):
 
     def transform(self, images):
         n = images.shape[0]
-        c = host_draws(self, images, lambda: keras_uniform(self, (n, 1, 1, 1), 1.0 - self.factor[0],
-                                                           1.0 + self.factor[1], self.compute_dtype))
+        c = host_draws(self, images, lambda: self.draw(n, None, None))
         return adjust_contrast(images, c, self.value_range)
+
+    def draw(self, n, height, width):
+        return keras_uniform(self, (n, 1, 1, 1), 1.0 - self.factor[0], 1.0 + self.factor[1], self.compute_dtype)
+
+    def apply(self, images, factors, interpolation=None):
+        return adjust_contrast(images, factors, self.value_range)
 
 
 def adjust_contrast(images, factors, value_range=None):

@@ -14,6 +14,7 @@ from ..context import in_shape_probe
 from ..layer import Layer
 from .antialias import resize_antialiased
 from .augmentation import TrainingByDefault, _config_says, host_draws, give_seed_generator, keras_uniform
+from .box_augmentation import augment_dict, box_tools, image_size, take_box_format
 from .conv import _data_format
 
 _MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic"}
@@ -81,11 +82,13 @@ class Resizing(Layer):
     crop_to_aspect_ratio first crops the largest centred box of the target aspect ratio (no distortion);
     pad_to_aspect_ratio instead pads with fill_value to that ratio."""
 
-    _config_leads_with = ("data_format",)
+    _config_leads_with = ("data_format", "bounding_box_format")
 
     def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False, pad_to_aspect_ratio=False,
                  fill_mode="constant", fill_value=0.0, antialias=False, data_format=None, **kwargs):
+        box_format = kwargs.pop("bounding_box_format", None)   # as Keras's: a keyword of the base layer
         super().__init__(**kwargs)
+        take_box_format(self, box_format)
         self.height, self.width = _positive(height, "height", "Resizing"), _positive(width, "width", "Resizing")
         if crop_to_aspect_ratio and pad_to_aspect_ratio:
             raise ValueError("Resizing: pass only one of crop_to_aspect_ratio and pad_to_aspect_ratio")
@@ -97,8 +100,25 @@ class Resizing(Layer):
         self.data_format = _data_format(data_format)
 
     def call(self, inputs, training=True):   # as Keras's: the flag changes nothing, its default reaches later layers
+        if isinstance(inputs, dict):   # {'images', 'bounding_boxes', 'labels', 'segmentation_masks'}, as Keras's
+            return augment_dict(self, inputs, training)
+        return self._resized(inputs, self.interpolation)
+
+    def _dict_transformation(self, images, training):
+        return None
+
+    def _dict_images(self, images, transformation, training):
+        return self._resized(images, self.interpolation)
+
+    def _dict_boxes(self, boxes, transformation, training, height, width):
+        return _box_moves().resize_boxes(self, boxes, self.bounding_box_format, height, width)
+
+    def _dict_masks(self, masks, transformation, training):
+        return self._resized(masks, "nearest")
+
+    def _resized(self, inputs, interpolation):
         if not in_shape_probe():   # as Keras: a functional call on an Input takes any name, running refuses it
-            _check_interpolation(self.interpolation)
+            _check_interpolation(interpolation)
         x, single = _batch_first(inputs, self.name, self.data_format)
         dtype, integer = x.dtype, not x.is_floating_point()
         if integer:
@@ -112,8 +132,8 @@ class Resizing(Layer):
             rows = (max(height, int(float(width * self.height) / self.width)) - height) // 2
             cols = (max(width, int(float(height * self.width) / self.height)) - width) // 2
             x = F.pad(x, (cols, cols, rows, rows), value=float(self.fill_value))
-        known = isinstance(self.interpolation, str) and self.interpolation in _MODES
-        interpolation = self.interpolation if known else "bilinear"   # (shape probes only)
+        known = isinstance(interpolation, str) and interpolation in _MODES
+        interpolation = interpolation if known else "bilinear"   # (shape probes only)
         y = _resize(x, (self.height, self.width), interpolation, self.name, self.antialias)
         if integer:
             info = ag.iinfo(ag.uint8 if dtype == ag.bool else dtype)   # (iinfo refuses bool, as PyTorch's)
@@ -125,14 +145,18 @@ class CenterCrop(Layer):
     """Crops the centred (height, width) box of each image; an image smaller than that along an axis is first
     cropped to the target aspect ratio and resized (bilinear) to the target size, as Keras."""
 
-    _config_leads_with = ("data_format",)
+    _config_leads_with = ("data_format", "bounding_box_format")
 
     def __init__(self, height, width, data_format=None, **kwargs):
+        box_format = kwargs.pop("bounding_box_format", None)   # as Keras's: a keyword of the base layer
         super().__init__(**kwargs)
+        take_box_format(self, box_format)
         self.height, self.width = _positive(height, "height", "CenterCrop"), _positive(width, "width", "CenterCrop")
         self.data_format = _data_format(data_format)
 
     def call(self, inputs, training=True):   # as Resizing's
+        if isinstance(inputs, dict):   # {'images', 'bounding_boxes', 'labels', 'segmentation_masks'}, as Keras's
+            return augment_dict(self, inputs, training)
         x, single = _batch_first(inputs, self.name, self.data_format)
         x = in_compute_dtype(self, x if x.is_floating_point() else x.float())   # Keras: the compute dtype
         height, width = x.shape[2], x.shape[3]
@@ -144,6 +168,17 @@ class CenterCrop(Layer):
             y = _resize(x[:, :, top:top + rows, left:left + cols], (self.height, self.width), "bilinear", self.name)
         return _restore(y, single, self.data_format)
 
+    def _dict_transformation(self, images, training):
+        return None
+
+    def _dict_images(self, images, transformation, training):
+        return self.call(images)
+
+    _dict_masks = _dict_images
+
+    def _dict_boxes(self, boxes, transformation, training, height, width):
+        return _box_moves().center_crop_boxes(self, boxes, self.bounding_box_format, height, width, _aspect_box)
+
 
 class RandomCrop(TrainingByDefault, Layer):
     """In training, crops a (height, width) box at a random offset (one offset per batch, as Keras); an image
@@ -151,10 +186,12 @@ class RandomCrop(TrainingByDefault, Layer):
 aspect ratio (clipped to the image) resized to (height, width).
     In inference the images are returned unchanged (as float32), as Keras 3 does."""
 
-    _config_leads_with = ("data_format",)
+    _config_leads_with = ("data_format", "bounding_box_format")
 
     def __init__(self, height, width, seed=None, data_format=None, name=None, **kwargs):
+        box_format = kwargs.pop("bounding_box_format", None)   # as Keras's: a keyword of the base layer
         super().__init__(name=name, **kwargs)
+        take_box_format(self, box_format)
         self.height, self.width = _positive(height, "height", "RandomCrop"), _positive(width, "width", "RandomCrop")
         # as Keras's RandomCrop: an unseeded one draws a default seed for `seed` (its config shows it) and another
         # for its SeedGenerator
@@ -164,6 +201,8 @@ aspect ratio (clipped to the image) resized to (height, width).
         self.data_format = _data_format(data_format)
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):   # {'images', 'bounding_boxes', 'labels', 'segmentation_masks'}, as Keras's
+            return augment_dict(self, inputs, training)
         x, single = _batch_first(inputs, self.name, self.data_format)
         # a functional model's shape probe (an inference call) gets the cropped shape, as Keras's
         # compute_output_shape says, though a real inference call returns its inputs unchanged
@@ -177,14 +216,53 @@ aspect ratio (clipped to the image) resized to (height, width).
             y = y if tuple(y.shape[2:]) == (self.height, self.width) else _resize(y, (self.height, self.width),
                                                                                  "bilinear", self.name)
         elif height > self.height and width > self.width:
-            starts = host_draws(self, x, lambda: np.array(   # Keras's: uniform((), 0, room + 1) cast to int
-                [int(keras_uniform(self, (), 0, float(height - self.height + 1))),
-                 int(keras_uniform(self, (), 0, float(width - self.width + 1)))]))
-            rows = ag.arange(self.height, device=x.device) + starts[0]
-            cols = ag.arange(self.width, device=x.device) + starts[1]
-            y = x.index_select(2, rows).index_select(3, cols)
-        else:   # Keras takes a (height, width) window (clipped to the image) at the aspect box's corner
-            top, left, _, _ = _aspect_box(height, width, self.height, self.width)
-            y = _resize(x[:, :, top:top + self.height, left:left + self.width], (self.height, self.width),
-                        "bilinear", self.name)
+            starts = host_draws(self, x, lambda: self._draw_start(height, width))
+            y = self._cropped(x, starts)
+        else:
+            y = self._cropped(x, None)
         return _restore(y, single, self.data_format)
+
+    def _draw_start(self, height, width):
+        """Keras's draws of the window's (top, left): uniform((), 0, room + 1) cast to int, rows first."""
+        return np.array([int(keras_uniform(self, (), 0, float(height - self.height + 1))),
+                         int(keras_uniform(self, (), 0, float(width - self.width + 1)))])
+
+    def _cropped(self, x, starts):
+        """The (height, width) window of a channels-first batch at `starts` (a Tensor or host (top, left)), or, for
+        None (an image not larger than the window), Keras's window (clipped to the image) at the aspect box's
+        corner resized to (height, width)."""
+        if starts is None:
+            top, left, _, _ = _aspect_box(x.shape[2], x.shape[3], self.height, self.width)
+            return _resize(x[:, :, top:top + self.height, left:left + self.width], (self.height, self.width),
+                           "bilinear", self.name)
+        rows = ag.arange(self.height, device=x.device) + starts[0]
+        cols = ag.arange(self.width, device=x.device) + starts[1]
+        return x.index_select(2, rows).index_select(3, cols)
+
+    def _dict_transformation(self, images, training):
+        """(top, left) of the window: drawn in training when the images are larger, else the aspect box's."""
+        height, width = image_size(self, images)
+        if training and height > self.height and width > self.width:
+            return tuple(int(v) for v in self._draw_start(height, width))
+        top, left, _, _ = _aspect_box(height, width, self.height, self.width)
+        return top, left
+
+    def _dict_images(self, images, start, training):
+        if not training:
+            return images if images.dtype == ag.float32 else images.float()
+        x, _ = _batch_first(images, self.name, self.data_format)
+        x = in_compute_dtype(self, x if x.is_floating_point() else x.float())
+        larger = x.shape[2] > self.height and x.shape[3] > self.width
+        return _restore(self._cropped(x, start if larger else None), False, self.data_format)
+
+    _dict_masks = _dict_images
+
+    def _dict_boxes(self, boxes, start, training, height, width):
+        if not training:
+            return boxes
+        return _box_moves().random_crop_boxes(boxes, start[0], start[1], self.bounding_box_format, self.height,
+                                              self.width)
+
+
+def _box_moves():
+    return box_tools()   # box_moves, registered by nn.keras.layers (it uses keras.ops, which imports this module)
