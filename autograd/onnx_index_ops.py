@@ -180,6 +180,13 @@ def rounded_div(g, args, kw):
     return [q]
 
 
+def bitwise_not(g, args, kw):
+    """`~x`: logical Not on a bool tensor, BitwiseNot on an integer one (as PyTorch's bitwise_not)."""
+    x = args[0]
+    kind = x.array.dtype.kind if isinstance(x, Value) else np.asarray(x).dtype.kind
+    return [g.op("Not" if kind == "b" else "BitwiseNot", [_name(g, x)], "BitwiseNot")]
+
+
 def _not_equal(g, args, kw):
     return [g.op("Not", [_binary("Equal")(g, args, kw)[0]], "Ne")]
 
@@ -197,4 +204,5 @@ NO_GRAD_CONVERTERS = {
     "gt": _binary("Greater"), "lt": _binary("Less"), "ge": _binary("GreaterOrEqual"), "le": _binary("LessOrEqual"),
     "eq": _binary("Equal"), "ne": _not_equal, "logical_not": _unary("Not"), "logical_and": _binary("And"),
     "logical_or": _binary("Or"), "logical_xor": _binary("Xor"), "isnan": _unary("IsNaN"),
+    "bitwise_not": bitwise_not,
 }

@@ -55,3 +55,32 @@ def test_unet_upsampling_matches_eager_and_torch(resize):
         want3 = model(x3)[0].numpy()
     got3 = session.run(None, {"x": x3.numpy()})[0]
     np.testing.assert_allclose(got3, want3, atol=2e-5)
+
+
+class MaskedFill(nn.Module):
+    """EdgeNeXt's idiom: ~ on a bool mask, and ~ on an integer tensor."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(4, 4)
+
+    def forward(self, x):
+        y = self.linear(x)
+        keep = ~(y > 0)
+        return y.masked_fill(keep, 0.0), ~(y > 0).long()
+
+
+def test_bitwise_not_on_bool_and_integer_matches_eager_and_torch():
+    ag.manual_seed(0)
+    model = MaskedFill().eval()
+    x = ag.randn(3, 4)
+    with ag.no_grad():
+        want = [w.numpy() for w in model(x)]
+    program = ag.onnx.export(model, (x,), input_names=["x"], dynamic_axes={"x": {0: "batch"}})
+    session = ort.InferenceSession(program.model_proto.SerializeToString())
+    got = session.run(None, {"x": x.numpy()})
+    np.testing.assert_allclose(got[0], want[0], atol=1e-6)
+    np.testing.assert_array_equal(got[1], want[1])
+    torch = require_torch()
+    # want[0] is y with its non-positive entries zeroed, so (want[0] > 0) is (y > 0)
+    np.testing.assert_array_equal(got[1], (~(torch.from_numpy(want[0].copy()) > 0).long()).numpy())
