@@ -20,27 +20,41 @@ class ShapeValue:
 
 
 def dynamic_dims(dynamic_axes, input_names, inputs):
-    """[(input index, axis, example size, symbolic name)] from PyTorch's `dynamic_axes` ({name: {axis: 'name'}}
-    or {name: [axes]}); output entries only name the outputs' axes."""
-    found = []
+    """([(input index, axis, example size, symbolic name)], ties) from PyTorch's `dynamic_axes` ({name: {axis:
+    'name'}} or {name: [axes]}); output entries only name the outputs' axes. A name given to axes of several inputs
+    is one size: the first such axis is listed and `ties` holds [(listed index, input index, axis)] for the others,
+    which are grown with it."""
+    found, ties, first = [], [], {}
     for name, axes in dynamic_axes.items():
         if name not in input_names:
             continue
         k = input_names.index(name)
         named = axes if isinstance(axes, dict) else {a: f"{name}_dynamic_axes_{n + 1}" for n, a in enumerate(axes)}
         for axis, label in named.items():
-            axis = int(axis) % inputs[k].ndim
-            found.append((k, axis, inputs[k].shape[axis], str(label)))
-    return found
+            axis, label = int(axis) % inputs[k].ndim, str(label)
+            if label in first:
+                j = first[label]
+                if inputs[k].shape[axis] != found[j][2]:
+                    raise OnnxOpError(f"autograd.onnx.export(dynamic_axes=...): '{label}' names axis {axis} of "
+                                      f"'{name}' (size {inputs[k].shape[axis]}) and axis {found[j][1]} of "
+                                      f"'{input_names[found[j][0]]}' (size {found[j][2]}); one name is one size: give "
+                                      "the examples equal sizes there, or the axes different names")
+                ties.append((j, k, axis))
+                continue
+            first[label] = len(found)
+            found.append((k, axis, inputs[k].shape[axis], label))
+    return found, ties
 
 
-def grown(inputs, dims, which, by):
-    """Copies of the example inputs with dynamic size `which` grown by `by` (slices repeated from the start)."""
-    k, axis, _, _ = dims[which]
+def grown(inputs, dims, which, by, ties=()):
+    """Copies of the example inputs with dynamic size `which` (and the axes tied to it) grown by `by` (slices
+    repeated from the start)."""
     arrays = [t._data for t in inputs]
-    a = arrays[k]
-    index = np.arange(a.shape[axis] + by) % a.shape[axis]
-    arrays[k] = np.take(a, index, axis=axis)
+    k, axis, _, _ = dims[which]
+    for k, axis in [(k, axis)] + [(k2, a2) for j, k2, a2 in ties if j == which]:
+        a = arrays[k]
+        index = np.arange(a.shape[axis] + by) % a.shape[axis]
+        arrays[k] = np.take(a, index, axis=axis)
     return arrays
 
 

@@ -165,13 +165,13 @@ def _write(onnx, rec, slots, input_names, shapes=None, dims=None):
     return graph, names
 
 
-def _traces(model, args, kwargs, inputs, dims):
+def _traces(model, args, kwargs, inputs, dims, ties):
     """The recordings of the forward at the example's sizes and with each dynamic size grown by one and by two."""
     runs = []
     _, spec = flatten((args, kwargs))   # its leaves are `inputs`, in order (_flat_tensors refused anything else)
     for which in range(len(dims)):
         for by in (1, 2):
-            arrays = onnx_dynamic.grown(inputs, dims, which, by)
+            arrays = onnx_dynamic.grown(inputs, dims, which, by, ties)
             grown_args, grown_kwargs = unflatten(spec, [wrap_array(a, t._device) for a, t in zip(arrays, inputs)])
             runs.append(_record(model, grown_args, grown_kwargs))
     return runs
@@ -201,8 +201,8 @@ def onnx_program(onnx, model, args, kwargs=None, input_names=None, output_names=
     given = list(output_names or [])
     names_out = [given[k] if k < len(given) else ("output" if len(outputs) == 1 and not given else f"output_{k}")
                  for k in range(len(outputs))]
-    dims = onnx_dynamic.dynamic_dims(dynamic_axes or {}, names_in, [t._data for t in inputs])
-    runs = _traces(model, args, kwargs, inputs, dims) if dims else []
+    dims, ties = onnx_dynamic.dynamic_dims(dynamic_axes or {}, names_in, [t._data for t in inputs])
+    runs = _traces(model, args, kwargs, inputs, dims, ties) if dims else []
     shapes = onnx_dynamic.settings([rec] + [run[0] for run in runs], dims) if dims else {}
     graph, names = _write(onnx, rec, slots, names_in, shapes, dims)
     for other in runs:   # the file must be the same whatever the sizes: no converter may bake one in
@@ -212,6 +212,7 @@ def onnx_program(onnx, model, args, kwargs=None, input_names=None, output_names=
                               "size (a causal mask, a negative index or a slice bound computed from it); export "
                               "at fixed sizes")
     labels = {(k, axis): label for k, axis, _, label in dims}
+    labels.update({(k, axis): dims[j][3] for j, k, axis in ties})
     run_outputs = [_flat_tensors(run[3], "outputs") for run in runs]
     spec_out = []
     for k, tensor in enumerate(outputs):

@@ -212,3 +212,30 @@ def test_ops_on_parameters_alone_are_folded_into_constants():
     np.testing.assert_allclose(session.run(None, {"x": x.numpy()})[0], model(x).detach().numpy(), rtol=1e-5,
                                atol=1e-6)
     assert "Atan" not in [n.op_type for n in program.model_proto.graph.node]
+
+
+def test_one_dynamic_name_on_two_inputs_is_one_size(tmp_path):
+    """dynamic_axes naming the batch of two inputs 'batch' grows both together while tracing (each was grown alone,
+    and a forward that concatenates them failed in cat); unequal example sizes under one name are refused."""
+    class Pair(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(6, 2)
+
+        def forward(self, x, mask):
+            return self.fc(ag.cat([x, mask], dim=1).view(x.size(0), -1))
+
+    model = Pair().eval()
+    axes = {"x": {0: "batch"}, "mask": {0: "batch"}}
+    ag.onnx.export(model, (ag.randn(2, 4), ag.randn(2, 2)), tmp_path / "m.onnx", dynamic_axes=axes)
+    session = ort.InferenceSession(str(tmp_path / "m.onnx"))
+    assert [i.shape[0] for i in session.get_inputs()] == ["batch", "batch"]
+    x, mask = ag.randn(5, 4), ag.randn(5, 2)
+    np.testing.assert_allclose(session.run(None, {"x": x.numpy(), "mask": mask.numpy()})[0],
+                               model(x, mask).detach().numpy(), rtol=1e-5, atol=1e-6)
+    class Sums(nn.Module):
+        def forward(self, x, mask):
+            return x.sum(0) + mask.sum()
+
+    with pytest.raises(ValueError, match="one name is one size"):
+        ag.onnx.export(Sums(), (ag.randn(2, 4), ag.randn(3, 2)), tmp_path / "n.onnx", dynamic_axes=axes)
