@@ -8,18 +8,11 @@ import numpy as np
 import pytest
 
 import nn.functional as F
-from backends.numpy_kernels import conv, conv_choice, conv_depthwise_small, conv_im2col_chwn, conv_tap_products
+from backends.numpy_kernels import conv_choice, conv_depthwise_small, conv_im2col_chwn, conv_tap_products
 from backends.numpy_kernels.conv_passes import NUMPY_PASSES
 from tests.helpers import check_gradcheck, rand
+from tests.conv_path_checks import PASSES, _check, _ids, _numba_passes, mode  # noqa: F401 (mode: a fixture)
 
-
-def _numba_passes():
-    pytest.importorskip("numba")
-    from backends.numba_backend import NUMBA_PASSES
-    return NUMBA_PASSES
-
-
-PASSES = {"numpy": lambda: NUMPY_PASSES, "numba": _numba_passes}
 
 # (x shape, w shape, stride, padding, dilation, groups): odd H and W, padding 0/1/3, stride 1/2,
 # dilation 2, batch 1, one and three channels
@@ -49,52 +42,6 @@ CHWN_CASES = [
     ((3, 6, 7, 5), (4, 3, 3, 3), 1, 1, 2, 2),       # long: 45 against 27
     ((9, 1, 9, 11), (3, 1, 3, 3), 1, 0, 1, 1),      # long: 567 against 9
 ]
-
-
-def _ids(case):
-    return "x{}w{}s{}p{}d{}g{}".format(*case)
-
-
-@pytest.fixture
-def mode():
-    """Set the algorithm mode for one test; the previous mode comes back afterwards."""
-    previous = []
-
-    def set_mode(name):
-        previous.append(conv_choice.set_mode(name))
-    yield set_mode
-    if previous:
-        conv_choice.set_mode(previous[0])
-
-
-def _torch_reference(x, w, gy, stride, padding, dilation, groups):
-    torch = pytest.importorskip("torch")
-    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
-    wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
-    y = torch.nn.functional.conv2d(xt, wt, None, stride, padding, dilation, groups)
-    if gy is None:
-        return y.detach().numpy()
-    y.backward(torch.tensor(gy, dtype=torch.float64))
-    return y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
-
-
-def _ours(x, w, gy, stride, padding, dilation, groups, passes):
-    s, p, d = (stride,) * 2, (padding,) * 2, (dilation,) * 2
-    return (conv.conv2d(x, w, s, p, d, groups, passes), conv.conv2d_grad_input(gy, w, x.shape, s, p, d, groups, passes),
-            conv.conv2d_grad_weight(gy, x, w.shape, s, p, d, groups, passes))
-
-
-def _check(case, passes, dtype, seed=7):
-    x_shape, w_shape, stride, padding, dilation, groups = case
-    rng = np.random.default_rng(seed)
-    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
-    gy = rng.standard_normal(_torch_reference(x, w, None, stride, padding, dilation, groups).shape)
-    refs = _torch_reference(x, w, gy, stride, padding, dilation, groups)
-    cast = [a.astype(dtype) for a in (x, w, gy)]
-    for ours, ref in zip(_ours(*cast, stride, padding, dilation, groups, PASSES[passes]()), refs):
-        assert ours.shape == ref.shape and ours.dtype == dtype
-        bound = 1e-12 if dtype == np.float64 else 2e-5
-        assert np.abs(ours - ref).max() <= bound * max(1.0, np.abs(ref).max())
 
 
 @pytest.mark.parametrize("dtype", (np.float32, np.float64))

@@ -9,18 +9,11 @@ import numpy as np
 import pytest
 
 import nn.functional as F
-from backends.numpy_kernels import conv, conv_choice, conv_im2col, conv_winograd, conv_winograd4
+from backends.numpy_kernels import conv_choice, conv_im2col, conv_winograd, conv_winograd4
 from backends.numpy_kernels.conv_passes import NUMPY_PASSES
 from tests.helpers import check_gradcheck, rand
+from tests.conv_path_checks import PASSES, _check, _ids, _numba_passes, mode  # noqa: F401 (mode: a fixture)
 
-
-def _numba_passes():
-    pytest.importorskip("numba")
-    from backends.numba_backend import NUMBA_PASSES
-    return NUMBA_PASSES
-
-
-PASSES = {"numpy": lambda: NUMPY_PASSES, "numba": _numba_passes}
 
 # (x shape, w shape, stride, padding, dilation, groups) of im2col's weight gradient: col @ gy^T (few output
 # channels per group) or gy @ col^T (many, or few column rows: conv_im2col.columns_left), small per-sample products
@@ -34,52 +27,6 @@ IM2COL_CASES = [
     ((2, 1, 9, 9), (40, 1, 3, 3), 1, 1, 1, 1),        # gradient rows left: 9 column rows against 40 channels
     ((1, 8, 31, 33), (132, 4, 3, 3), 1, 1, 1, 2),     # gradient rows left, per sample, two groups of 66
 ]
-
-
-def _ids(case):
-    return "x{}w{}s{}p{}d{}g{}".format(*case)
-
-
-@pytest.fixture
-def mode():
-    """Set the algorithm mode for one test; the previous mode comes back afterwards."""
-    previous = []
-
-    def set_mode(name):
-        previous.append(conv_choice.set_mode(name))
-    yield set_mode
-    if previous:
-        conv_choice.set_mode(previous[0])
-
-
-def _torch_reference(x, w, gy, stride, padding, dilation, groups):
-    torch = pytest.importorskip("torch")
-    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
-    wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
-    y = torch.nn.functional.conv2d(xt, wt, None, stride, padding, dilation, groups)
-    if gy is None:
-        return y.detach().numpy()
-    y.backward(torch.tensor(gy, dtype=torch.float64))
-    return y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
-
-
-def _ours(x, w, gy, stride, padding, dilation, groups, passes):
-    s, p, d = (stride,) * 2, (padding,) * 2, (dilation,) * 2
-    return (conv.conv2d(x, w, s, p, d, groups, passes), conv.conv2d_grad_input(gy, w, x.shape, s, p, d, groups, passes),
-            conv.conv2d_grad_weight(gy, x, w.shape, s, p, d, groups, passes))
-
-
-def _check(case, passes, dtype, seed=7):
-    x_shape, w_shape, stride, padding, dilation, groups = case
-    rng = np.random.default_rng(seed)
-    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
-    gy = rng.standard_normal(_torch_reference(x, w, None, stride, padding, dilation, groups).shape)
-    refs = _torch_reference(x, w, gy, stride, padding, dilation, groups)
-    cast = [a.astype(dtype) for a in (x, w, gy)]
-    for ours, ref in zip(_ours(*cast, stride, padding, dilation, groups, PASSES[passes]()), refs):
-        assert ours.shape == ref.shape and ours.dtype == dtype
-        bound = 1e-12 if dtype == np.float64 else 2e-5
-        assert np.abs(ours - ref).max() <= bound * max(1.0, np.abs(ref).max())
 
 
 @pytest.mark.parametrize("chunks", ("one", "several"))

@@ -59,6 +59,24 @@ def matrices(dtype):
     return _matrices[key]
 
 
+def _transform_in_blocks(windows, matrix, flat, n, per):
+    """matrix @ tile @ matrix^T of every (size x size) tile in `windows` (size, size, N, ...), into `flat` (6, 6,
+    N * per), a few samples at a time so that the gathered tiles and the half-done products stay in cache: first
+    along the tile rows, then along its columns."""
+    size = windows.shape[0]
+    blocks = _sample_blocks(n, per)
+    most = blocks[0].stop
+    gathered = np.empty((size, size, most) + windows.shape[3:], flat.dtype)
+    rows_done = np.empty((size, 6, most * per), flat.dtype)
+    for block in blocks:
+        k = block.stop - block.start
+        tiles_in = gathered[:, :, :k]
+        tiles_in[...] = windows[:, :, block]
+        half = rows_done[:, :, :k * per]                      # [column, row out, q]: along the tile rows
+        np.matmul(matrix, tiles_in.reshape(size, size, k * per).transpose(1, 0, 2), out=half)
+        np.matmul(matrix, half.transpose(1, 0, 2), out=flat[:, :, block.start * per:block.stop * per])
+
+
 def _sample_blocks(n, per_sample):
     """Slices of the batch of about BLOCK_COLUMNS values per tile position (at least one sample)."""
     step = max(1, BLOCK_COLUMNS // max(per_sample, 1))
@@ -120,20 +138,7 @@ class Minimal4Products:
         windows = as_strided(padded, (6, 6, n, th, tw, c), (s[1], s[2], s[0], 4 * s[1], 4 * s[2], s[3]),
                              writeable=False)
         v = np.empty((36, n, th, tw, c), x.dtype) if out is None else out
-        per = th * tw * c
-        blocks = _sample_blocks(n, per)
-        most = blocks[0].stop
-        gathered = np.empty((6, 6, most, th, tw, c), x.dtype)
-        rows_done = np.empty((6, 6, most * per), x.dtype)
-        data = matrices(x.dtype)[0]
-        flat = v.reshape(6, 6, n * per)
-        for block in blocks:
-            k = block.stop - block.start
-            tiles_in = gathered[:, :, :k]
-            tiles_in[...] = windows[:, :, block]
-            half = rows_done[:, :, :k * per]                  # [b, a', q]: B^T along the tile rows
-            np.matmul(data, tiles_in.reshape(6, 6, k * per).transpose(1, 0, 2), out=half)
-            np.matmul(data, half.transpose(1, 0, 2), out=flat[:, :, block.start * per:block.stop * per])
+        _transform_in_blocks(windows, matrices(x.dtype)[0], v.reshape(6, 6, n * th * tw * c), n, th * tw * c)
         return v
 
     @staticmethod
@@ -149,20 +154,7 @@ class Minimal4Products:
         windows = as_strided(padded, (4, 4, n, th, tw, co), (s[1], s[2], s[0], 4 * s[1], 4 * s[2], s[3]),
                              writeable=False)
         t = np.empty((36, n, th, tw, co), gy.dtype) if out is None else out
-        per = th * tw * co
-        blocks = _sample_blocks(n, per)
-        most = blocks[0].stop
-        gathered = np.empty((4, 4, most, th, tw, co), gy.dtype)
-        rows_done = np.empty((4, 6, most * per), gy.dtype)
-        lift = matrices(gy.dtype)[2]
-        flat = t.reshape(6, 6, n * per)
-        for block in blocks:
-            k = block.stop - block.start
-            tiles_in = gathered[:, :, :k]
-            tiles_in[...] = windows[:, :, block]
-            half = rows_done[:, :, :k * per]                  # [b, i, q]: A along the tile rows
-            np.matmul(lift, tiles_in.reshape(4, 4, k * per).transpose(1, 0, 2), out=half)
-            np.matmul(lift, half.transpose(1, 0, 2), out=flat[:, :, block.start * per:block.stop * per])
+        _transform_in_blocks(windows, matrices(gy.dtype)[2], t.reshape(6, 6, n * th * tw * co), n, th * tw * co)
         return t
 
     @staticmethod
