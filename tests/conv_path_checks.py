@@ -1,6 +1,6 @@
-"""Helpers of the convolution path tests (tests/test_conv56_paths.py, tests/test_conv57_paths.py): the devices'
-convolution passes, a fixture that forces an algorithm mode, and one case run forward and backward against PyTorch
-(deepgrad in float64 to 1e-12 and float32 to 2e-5 of the largest magnitude)."""
+"""Helpers of the convolution tests (tests/backends/test_conv_algorithms.py, tests/test_conv56_paths.py,
+tests/test_conv57_paths.py): the devices' convolution passes, a fixture that forces an algorithm mode, and one
+case run forward and backward against PyTorch (deepgrad in float64 to 1e-12 and float32 to 2e-5 of the largest magnitude)."""
 import numpy as np
 import pytest
 
@@ -44,7 +44,7 @@ def _torch_reference(x, w, gy, stride, padding, dilation, groups):
     return y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
 
 
-def _ours(x, w, gy, stride, padding, dilation, groups, passes):
+def _ours(x, w, gy, stride, padding, dilation, groups, passes=NUMPY_PASSES):
     s, p, d = (stride,) * 2, (padding,) * 2, (dilation,) * 2
     return (conv.conv2d(x, w, s, p, d, groups, passes), conv.conv2d_grad_input(gy, w, x.shape, s, p, d, groups, passes),
             conv.conv2d_grad_weight(gy, x, w.shape, s, p, d, groups, passes))

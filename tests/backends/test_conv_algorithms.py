@@ -7,17 +7,9 @@ import numpy as np
 import pytest
 
 from backends.array_kernels.conv import batch_chunks
-from backends.numpy_kernels import conv, conv_choice, conv_winograd
-from backends.numpy_kernels.conv_passes import NUMPY_PASSES
+from backends.numpy_kernels import conv_choice, conv_winograd
+from tests.conv_path_checks import PASSES, _numba_passes, _ours, _torch_reference, mode  # noqa: F401 (mode: a fixture)
 
-
-def _numba_passes():
-    pytest.importorskip("numba")
-    from backends.numba_backend import NUMBA_PASSES
-    return NUMBA_PASSES
-
-
-PASSES = {"numpy": lambda: NUMPY_PASSES, "numba": _numba_passes}
 
 # (x shape, w shape, stride, padding, dilation, groups)
 CASES = [
@@ -46,35 +38,6 @@ CASES = [
     ((1, 16, 32, 31), (16, 16, 3, 3), 1, 1, 1, 1),
     ((2, 1, 28, 28), (6, 1, 5, 5), 1, 2, 1, 1),
 ]
-
-
-@pytest.fixture
-def mode():
-    """Set the algorithm mode for one test; the heuristic comes back afterwards."""
-    previous = []
-
-    def set_mode(name):
-        previous.append(conv_choice.set_mode(name))
-    yield set_mode
-    if previous:
-        conv_choice.set_mode(previous[0])
-
-
-def _torch_reference(x, w, gy, stride, padding, dilation, groups):
-    torch = pytest.importorskip("torch")
-    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
-    wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
-    y = torch.nn.functional.conv2d(xt, wt, None, stride, padding, dilation, groups)
-    if gy is None:
-        return y.detach().numpy()
-    y.backward(torch.tensor(gy, dtype=torch.float64))
-    return y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()
-
-
-def _ours(x, w, gy, stride, padding, dilation, groups, passes=NUMPY_PASSES):
-    s, p, d = (stride,) * 2, (padding,) * 2, (dilation,) * 2
-    return (conv.conv2d(x, w, s, p, d, groups, passes), conv.conv2d_grad_input(gy, w, x.shape, s, p, d, groups, passes),
-            conv.conv2d_grad_weight(gy, x, w.shape, s, p, d, groups, passes))
 
 
 @pytest.mark.parametrize("passes", PASSES)
