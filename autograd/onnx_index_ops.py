@@ -3,7 +3,7 @@ integer tensor, gathers, flips, pads, einsum, and the ops without a gradient (ar
 division, comparisons), which autograd.ops.no_grad_op records by name with their settings."""
 import numpy as np
 
-from .onnx_ops import Value, _binary, _name, _refuse, _unary
+from .onnx_ops import Value, _binary, _name, _refuse, _unary, truncate
 
 #: ONNX Slice's end for "up to and including the first element" when stepping backwards
 _BEFORE_START = np.iinfo(np.int64).min
@@ -173,8 +173,7 @@ def rounded_div(g, args, kw):
         as_float = helper.np_dtype_to_tensor_dtype(np.dtype(np.float64))
         x, y = (g.op("Cast", [v], "FloorDiv", to=as_float) for v in (x, y))
     q = g.op("Div", [x, y], "FloorDiv")
-    q = g.op("Floor", [q], "FloorDiv") if mode == "floor" else \
-        g.op("Mul", [g.op("Sign", [q], "Trunc"), g.op("Floor", [g.op("Abs", [q], "Trunc")], "Trunc")], "Trunc")
+    q = g.op("Floor", [q], "FloorDiv") if mode == "floor" else truncate(g, q)
     if dtype.kind != "f":
         q = g.op("Cast", [q], "FloorDiv", to=helper.np_dtype_to_tensor_dtype(dtype))
     return [q]

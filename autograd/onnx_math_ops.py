@@ -2,7 +2,7 @@
 autograd.onnx_ops's: graph, arguments, keyword arguments in, output names out)."""
 import numpy as np
 
-from .onnx_ops import OnnxOpError, Value, _axes, _binary, _name, _refuse, _unary
+from .onnx_ops import OnnxOpError, Value, _axes, _binary, _name, _refuse, _unary, truncate
 
 
 def _float_constant(g, value, like, hint):
@@ -23,11 +23,6 @@ def expm1(g, args, kw):
     return [g.op("Sub", [g.op("Exp", [_name(g, x)], "Expm1"), _float_constant(g, 1, x, "one")], "Expm1")]
 
 
-def _truncate(g, name):
-    return g.op("Mul", [g.op("Sign", [name], "Trunc"), g.op("Floor", [g.op("Abs", [name], "Trunc")], "Trunc")],
-                "Trunc")
-
-
 def rounding(g, args, kw):
     """floor, ceil, trunc and round (half to even, as ONNX's Round), with `decimals` as x * 10^d rounded / 10^d."""
     x, kind, decimals = args[0], args[1], args[2] if len(args) > 2 else None
@@ -42,7 +37,7 @@ def rounding(g, args, kw):
     if kind in ops:
         name = g.op(ops[kind], [name], "Rounding")
     elif kind in ("trunc", "fix"):
-        name = _truncate(g, name)
+        name = truncate(g, name)
     else:
         _refuse("rounding", f"of kind {kind!r} (export writes floor, ceil, round and trunc)")
     if scale is not None:

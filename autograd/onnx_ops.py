@@ -51,6 +51,12 @@ def _binary(op_type):
     return convert
 
 
+def truncate(g, name):
+    """x rounded toward zero (ONNX has no Trunc): sign(x) * floor(|x|)."""
+    return g.op("Mul", [g.op("Sign", [name], "Trunc"), g.op("Floor", [g.op("Abs", [name], "Trunc")], "Trunc")],
+                "Trunc")
+
+
 def conv(g, args, kw):
     """deepgrad's convolution runs 1-D and unbatched inputs as 2-D ones with length-1 axes put in (x_axes,
     w_axes); `extra` pads the bottom/right beyond the symmetric padding ('same' with an even kernel)."""
